@@ -1,0 +1,1 @@
+"""The HTTP face: thin controllers over the domain."""

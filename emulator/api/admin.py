@@ -1,0 +1,120 @@
+"""The control plane under /admin: reset, test accounts, the phone's actions, the clock, the event journal."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+import emulator
+from emulator.api.auth import bearer_token, core_of
+from emulator.api.responses import iso, ok, session_json
+from emulator.api.validation import parse_body, parse_query
+from emulator.domain import errors
+from emulator.domain.accounts import PLANS
+from emulator.domain.sessions import Session, Status
+
+
+def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Open when no admin token is configured; otherwise the token is required."""
+    expected = connection.app.state.core.settings.admin_token
+    if expected is None:
+        return
+    given = bearer_token(connection)  # type: ignore[arg-type]
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise errors.Unauthorized("A valid admin token is required: Authorization: Bearer <admin token>.")
+
+
+class NewAccountBody(msgspec.Struct):
+    plan: Literal[PLANS] = "paid"  # type: ignore[valid-type]
+    session_limit: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 10
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)] | None = None
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=255)] | None = None
+
+
+class ForcedStatusBody(msgspec.Struct):
+    status: Literal["logged_out", "expired", "disconnected"]
+
+
+class AdvanceBody(msgspec.Struct):
+    seconds: Annotated[float, msgspec.Meta(ge=0, le=10 * 365 * 86_400)]
+
+
+class EventsQuery(msgspec.Struct):
+    session_id: int | None = None
+    event: str | None = None
+
+
+def _session(request: Request[Any, Any, Any], session_id: int) -> Session:
+    session = core_of(request).sessions.get(session_id)
+    if session is None:
+        raise errors.NotFound(errors.SESSION_NOT_FOUND)
+    return session
+
+
+def _clock_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    clock = core_of(request).clock
+    now = clock.now()
+    return {"mode": clock.mode, "now": now, "iso": iso(now), "pending_timers": clock.pending_timers}
+
+
+class AdminController(Controller):
+    path = "/admin"
+    guards = [admin_guard]
+
+    @get("/health")
+    async def health(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return ok({"status": "ok", "version": emulator.__version__, "clock": _clock_json(request)})
+
+    @post("/reset", status_code=HTTP_200_OK)
+    async def reset(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        await core_of(request).reset()
+        return ok({"reset": True, "duration_ms": round((time.perf_counter() - started) * 1000, 3)})
+
+    @post("/accounts", status_code=HTTP_201_CREATED)
+    async def create_account(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        body = parse_body(NewAccountBody, await request.body())
+        account = await core_of(request).accounts.create(body.plan, body.session_limit, body.name, body.email)
+        return ok({**msgspec.structs.asdict(account), "created_at": iso(account.created_at)})
+
+    @post("/sessions/{session_id:int}/scan", status_code=HTTP_200_OK)
+    async def scan(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+        session = await core_of(request).sessions.scan(_session(request, session_id))
+        return ok(session_json(session))
+
+    @post("/sessions/{session_id:int}/status", status_code=HTTP_200_OK)
+    async def force_status(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+        body = parse_body(ForcedStatusBody, await request.body())
+        session = await core_of(request).sessions.force_status(_session(request, session_id), Status(body.status))
+        return ok(session_json(session))
+
+    @get("/sessions/{session_id:int}/presence")
+    async def presence(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+        history = await core_of(request).sessions.presence_history(_session(request, session_id))
+        return ok([{**msgspec.structs.asdict(p), "occurred_at": iso(p.occurred_at)} for p in history])
+
+    @get("/clock")
+    async def clock(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return ok(_clock_json(request))
+
+    @post("/clock/advance", status_code=HTTP_200_OK)
+    async def advance_clock(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        body = parse_body(AdvanceBody, await request.body())
+        core = core_of(request)
+        if not core.clock.is_virtual:
+            raise errors.NotAllowed("The clock is real; start the emulator with --clock virtual to advance it.")
+        await core.advance_clock(body.seconds)
+        return ok(_clock_json(request))
+
+    @get("/events")
+    async def events(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        query = parse_query(EventsQuery, request.query_params)
+        journal = core_of(request).bus.journal(query.session_id, query.event)
+        return ok([msgspec.structs.asdict(e) for e in journal])

@@ -1,0 +1,97 @@
+"""Who is calling: a personal access token (an account) or a session API key (one session).
+
+Tokens are told apart by value, from memory, so authentication costs no query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+
+from emulator.api.responses import ok
+from emulator.core import Core
+from emulator.domain import errors
+from emulator.domain.accounts import NO_SUBSCRIPTION, Account
+from emulator.domain.sessions import Session
+
+API_KEY_REQUIRED = "API key is required"
+INVALID_API_KEY = "Invalid API key"
+# The personal-access-token page documents this spelling; clients may match on it.
+UNAUTHORIZED_PAT = "Unnotarized"
+
+
+def core_of(request: Request[Any, Any, Any]) -> Core:
+    return request.app.state.core  # type: ignore[no-any-return]
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token = token.strip()
+    # One doc page writes "Bearer token <key>".
+    if token.lower().startswith("token "):
+        token = token[6:].strip()
+    return token or None
+
+
+def calling_session(request: Request[Any, Any, Any]) -> Session:
+    """The session whose API key authorises this request (session-level endpoints)."""
+    token = bearer_token(request)
+    if token is None:
+        raise errors.Unauthorized(API_KEY_REQUIRED)
+    core = core_of(request)
+    session = core.sessions.by_api_key(token)
+    if session is None:
+        raise errors.Unauthorized(INVALID_API_KEY)
+    account = core.accounts.get(session.account_id)
+    if account is None or not account.has_subscription:
+        raise errors.Forbidden(NO_SUBSCRIPTION, also_as_error=False)
+    return session
+
+
+def calling_account(request: Request[Any, Any, Any]) -> Account:
+    """The account whose personal access token authorises this request."""
+    token = bearer_token(request)
+    account = core_of(request).accounts.by_token(token) if token else None
+    if account is None:
+        raise errors.Unauthorized(UNAUTHORIZED_PAT)
+    return account
+
+
+def managed_session(request: Request[Any, Any, Any], session_id: int) -> tuple[Session, Account]:
+    """A session reached by its owner's personal access token or by its own API key.
+
+    Another account's session is "not found", so ids do not leak.
+    """
+    token = bearer_token(request)
+    core = core_of(request)
+    if token is None:
+        raise errors.Unauthorized(UNAUTHORIZED_PAT)
+    account = core.accounts.by_token(token)
+    if account is not None:
+        session = core.sessions.get(session_id)
+        if session is None or session.account_id != account.id:
+            raise errors.NotFound(errors.SESSION_NOT_FOUND)
+        return session, account
+    session = core.sessions.by_api_key(token)
+    if session is None:
+        raise errors.Unauthorized(UNAUTHORIZED_PAT)
+    if session.id != session_id:
+        raise errors.NotFound(errors.SESSION_NOT_FOUND)
+    owner = core.accounts.get(session.account_id)
+    assert owner is not None, "a session always belongs to a stored account"
+    return session, owner
+
+
+async def _auth_check(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    account = calling_account(request)
+    return ok({"id": account.id, "name": account.name, "email": account.email}, message="Authenticated")
+
+
+# n8n's credential test calls both paths with the personal access token.
+auth_check = get(["/api/auth-check", "/auth-check"], name="auth-check")(_auth_check)

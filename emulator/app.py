@@ -1,0 +1,37 @@
+"""`create_app(settings)`: the whole emulator as an ASGI app, with no import-time side effects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+
+from emulator.api.admin import AdminController
+from emulator.api.auth import auth_check
+from emulator.api.errors import EXCEPTION_HANDLERS
+from emulator.api.sessions import SESSION_ROUTES
+from emulator.config import Settings
+from emulator.core import Core
+
+
+def create_app(settings: Settings, core: Core | None = None) -> Litestar:
+    core = core or Core(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await core.start()
+        try:
+            yield
+        finally:
+            await core.stop()
+
+    app = Litestar(
+        route_handlers=[*SESSION_ROUTES, auth_check, AdminController],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[lifespan],
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.core = core
+    return app

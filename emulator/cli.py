@@ -1,0 +1,82 @@
+"""`wasender-emulator serve` (and `python -m emulator`): start the server and say how to reach it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+
+import uvicorn
+
+from emulator.app import create_app
+from emulator.config import Settings
+from emulator.core import Core
+from emulator.fixtures import FixtureError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wasender-emulator", description="A stateful WasenderAPI emulator.")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="start the HTTP server (the default)")
+    serve.add_argument("--host", help="address to bind (EMULATOR_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port, 0 for a free one (EMULATOR_PORT, default 8080)")
+    serve.add_argument("--db", help="SQLite file or :memory: (EMULATOR_DB, default .emulator/state.db)")
+    serve.add_argument("--fixtures", help="fixture file loaded on first start and on reset (EMULATOR_FIXTURES)")
+    serve.add_argument("--seed", help="seed for every generated id and key (EMULATOR_SEED)")
+    serve.add_argument("--clock", choices=("real", "virtual"), help="time source (EMULATOR_CLOCK, default real)")
+    serve.add_argument("--rate-limits", choices=("on", "off"), help="enforce rate limits (EMULATOR_RATE_LIMITS)")
+    serve.add_argument("--admin-token", help="require this bearer token on /admin (EMULATOR_ADMIN_TOKEN)")
+    serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(["serve"] if argv == [] else argv)
+    flags = {k: v for k, v in vars(args).items() if k != "command"}
+    try:
+        settings = Settings.from_sources(flags)
+        core = Core(settings)
+    except (ValueError, FixtureError) as exc:
+        print(f"wasender-emulator: {exc}", file=sys.stderr)
+        return 2
+    return serve(settings, core)
+
+
+def serve(settings: Settings, core: Core) -> int:
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        print(f"wasender-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings, core),
+        loop="uvloop",
+        http="httptools",
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    _announce(settings, core, port)
+    asyncio.run(server.serve(sockets=[sock]))
+    return 0
+
+
+def _announce(settings: Settings, core: Core, port: int) -> None:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    lines = [
+        f"WasenderAPI emulator listening on http://{host}:{port}",
+        f"  base URL for the SDKs:  http://{host}:{port}/api",
+        f"  admin API:              http://{host}:{port}/admin",
+        f"  database: {settings.db}   clock: {settings.clock}   seed: {settings.seed or '(random)'}",
+        f"  fixtures: {settings.fixtures}",
+    ]
+    for account in core.fixtures.accounts:
+        lines.append(f"  account {account.id} ({account.plan}) personal access token: {account.personal_access_token}")
+        for session in account.sessions:
+            lines.append(f"    session {session.id} {session.name!r} ({session.status}) API key: {session.api_key}")
+    print("\n".join(lines), flush=True)

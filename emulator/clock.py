@@ -1,0 +1,142 @@
+"""The one clock behind every time-dependent behaviour, and the timers that run on it.
+
+A real clock follows wall time and fires timers from a background task. A virtual clock
+stands still until `advance()` moves it, firing every timer that falls due on the way, in
+order, so tests that depend on time are deterministic and never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+# The virtual clock starts here on a fresh state, so seeded runs produce the same timestamps.
+VIRTUAL_EPOCH = 1_735_689_600.0  # 2025-01-01T00:00:00Z
+
+TimerCallback = Callable[[], Awaitable[None]]
+
+
+@dataclass(order=True)
+class _Timer:
+    due: float
+    seq: int
+    key: str = field(compare=False)
+    callback: TimerCallback = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+
+class Clock:
+    def __init__(self, mode: str, virtual_now: float = VIRTUAL_EPOCH) -> None:
+        if mode not in ("real", "virtual"):
+            raise ValueError(f"clock mode must be 'real' or 'virtual', not {mode!r}")
+        self.mode = mode
+        self._virtual_now = virtual_now
+        self._timers: list[_Timer] = []
+        self._by_key: dict[str, _Timer] = {}
+        self._seq = itertools.count()
+        self._wakeup = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
+        self._advancing = asyncio.Lock()
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.mode == "virtual"
+
+    def now(self) -> float:
+        return self._virtual_now if self.is_virtual else time.time()
+
+    # Timers -----------------------------------------------------------------------------
+
+    def schedule(self, key: str, delay: float, callback: TimerCallback) -> None:
+        """Run `callback` `delay` seconds of clock time from now, replacing any timer with `key`."""
+        self.cancel(key)
+        timer = _Timer(self.now() + max(delay, 0.0), next(self._seq), key, callback)
+        self._by_key[key] = timer
+        heapq.heappush(self._timers, timer)
+        self._wakeup.set()
+
+    def cancel(self, key: str) -> None:
+        timer = self._by_key.pop(key, None)
+        if timer is not None:
+            timer.cancelled = True
+
+    def cancel_all(self) -> None:
+        for timer in self._timers:
+            timer.cancelled = True
+        self._timers.clear()
+        self._by_key.clear()
+
+    @property
+    def pending_timers(self) -> int:
+        return len(self._by_key)
+
+    def next_due(self) -> float | None:
+        self._drop_cancelled()
+        return self._timers[0].due if self._timers else None
+
+    def _drop_cancelled(self) -> None:
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+
+    def _pop_due(self, until: float) -> _Timer | None:
+        self._drop_cancelled()
+        if self._timers and self._timers[0].due <= until:
+            timer = heapq.heappop(self._timers)
+            del self._by_key[timer.key]
+            return timer
+        return None
+
+    # Virtual time -----------------------------------------------------------------------
+
+    def set_virtual_now(self, now: float) -> None:
+        self._virtual_now = now
+
+    async def advance(self, seconds: float) -> float:
+        """Move a virtual clock forward, firing due timers at their own instants."""
+        if not self.is_virtual:
+            raise RuntimeError("only a virtual clock can be advanced")
+        async with self._advancing:
+            target = self._virtual_now + seconds
+            while (timer := self._pop_due(target)) is not None:
+                self._virtual_now = max(self._virtual_now, timer.due)
+                await timer.callback()
+            self._virtual_now = target
+            return target
+
+    # Real time --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if not self.is_virtual and self._runner is None:
+            self._runner = asyncio.get_running_loop().create_task(self._run_real_timers())
+
+    async def stop(self) -> None:
+        self.cancel_all()
+        if self._runner is not None:
+            self._runner.cancel()
+            try:
+                await self._runner
+            except asyncio.CancelledError:
+                pass
+            self._runner = None
+
+    async def _run_real_timers(self) -> None:
+        while True:
+            self._wakeup.clear()
+            due = self.next_due()
+            if due is None:
+                await self._wakeup.wait()
+                continue
+            delay = due - time.time()
+            if delay > 0:
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+                except TimeoutError:
+                    pass
+                continue
+            timer = self._pop_due(time.time())
+            if timer is not None:
+                await timer.callback()

@@ -1,0 +1,49 @@
+"""Settings, from command-line flags first, then `EMULATOR_*` environment variables, then defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    db: str = ".emulator/state.db"
+    fixtures: str = str(DEFAULT_FIXTURES)
+    seed: str | None = None
+    clock: str = "real"
+    rate_limits: str = "on"
+    admin_token: str | None = None
+    log_level: str = "warning"
+
+    def __post_init__(self) -> None:
+        if self.clock not in ("real", "virtual"):
+            raise ValueError(f"clock must be 'real' or 'virtual', not {self.clock!r}")
+        if self.rate_limits not in ("on", "off"):
+            raise ValueError(f"rate limits must be 'on' or 'off', not {self.rate_limits!r}")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, not {self.port}")
+
+    @property
+    def rate_limits_enabled(self) -> bool:
+        return self.rate_limits == "on"
+
+    @classmethod
+    def from_sources(cls, flags: dict[str, object] | None = None, environ: dict[str, str] | None = None) -> Settings:
+        """Flags that are not None win over `EMULATOR_<NAME>` variables, which win over defaults."""
+        flags = flags or {}
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            flag = flags.get(f.name)
+            env = environ.get(f"EMULATOR_{f.name.upper()}")
+            if flag is not None:
+                values[f.name] = flag
+            elif env not in (None, ""):
+                values[f.name] = int(env) if f.name == "port" else env
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The rules of the emulated service: no HTTP, no SQL."""

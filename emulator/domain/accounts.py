@@ -1,0 +1,83 @@
+"""Accounts (the service's users): a plan, a session limit and a personal access token."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+from emulator.clock import Clock
+from emulator.ids import IdGenerator
+from emulator.store import accounts as store
+from emulator.store.database import Database
+
+Plan = Literal["paid", "trial", "none"]
+PLANS: tuple[Plan, ...] = ("paid", "trial", "none")
+
+NO_SUBSCRIPTION = "Active subscription or trial is required to use the API"
+SESSION_LIMIT_REACHED = (
+    "You have reached your WhatsApp session limit. Please upgrade your plan to add more sessions."
+)
+CONNECT_NEEDS_SUBSCRIPTION = "You need to have an active subscription to connect a WhatsApp session."
+
+
+class Account(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    email: str
+    plan: Plan
+    session_limit: int
+    personal_access_token: str
+    created_at: float
+
+    @property
+    def has_subscription(self) -> bool:
+        return self.plan != "none"
+
+
+class AccountService:
+    def __init__(self, db: Database, clock: Clock, ids: IdGenerator) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+        self._by_id: dict[int, Account] = {}
+        self._by_token: dict[str, Account] = {}
+
+    async def load(self) -> None:
+        self._by_id.clear()
+        self._by_token.clear()
+        for account in await store.load_all(self._db, Account):
+            self._remember(account)
+
+    def _remember(self, account: Account) -> None:
+        self._by_id[account.id] = account
+        self._by_token[account.personal_access_token] = account
+
+    def by_token(self, token: str) -> Account | None:
+        return self._by_token.get(token)
+
+    def get(self, account_id: int) -> Account | None:
+        return self._by_id.get(account_id)
+
+    async def create(self, plan: Plan, session_limit: int, name: str | None = None, email: str | None = None) -> Account:
+        account_id = max(self._by_id, default=0) + 1
+        return await self._insert(
+            id=account_id,
+            name=name or f"Test account {account_id}",
+            email=email or f"account{account_id}@example.com",
+            plan=plan,
+            session_limit=session_limit,
+            personal_access_token=self._ids.personal_access_token(account_id),
+        )
+
+    async def seed(self, fixture: Any) -> Account:
+        """Store an account as a fixture describes it (see emulator.fixtures.FixtureAccount)."""
+        fields = msgspec.structs.asdict(fixture)
+        del fields["sessions"]
+        return await self._insert(**fields)
+
+    async def _insert(self, **fields: Any) -> Account:
+        account = Account(**fields, created_at=self._clock.now())
+        await store.insert(self._db, account, with_id=True)
+        self._remember(account)
+        return account

@@ -1,0 +1,90 @@
+"""Seed data: accounts and their sessions, read from a JSON file.
+
+A fixture file is data. It is checked whole before anything is stored, and a fault stops
+start-up with a message that names the file and the place of the fault.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+_HEX64 = msgspec.Meta(pattern=r"^[0-9a-f]{64}$")
+_HEX32 = msgspec.Meta(pattern=r"^[0-9a-f]{32}$")
+
+
+class FixtureError(Exception):
+    pass
+
+
+class FixtureSession(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    id: int
+    name: str
+    phone_number: str
+    status: Literal["disconnected", "connected", "logged_out", "expired"] = "disconnected"
+    api_key: Annotated[str, _HEX64]
+    webhook_secret: Annotated[str, _HEX32]
+    account_protection: bool = False
+    log_messages: bool = True
+    read_incoming_messages: bool = False
+    webhook_url: str | None = None
+    webhook_enabled: bool = False
+    webhook_events: list[str] | None = None
+    auto_reject_calls: bool = False
+    ignore_groups: bool = False
+    ignore_channels: bool = False
+    ignore_broadcasts: bool = False
+    always_online: bool = False
+    proxy_url: str | None = None
+
+
+class FixtureAccount(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    id: int
+    name: str
+    email: str
+    plan: Literal["paid", "trial", "none"]
+    session_limit: Annotated[int, msgspec.Meta(ge=0)]
+    personal_access_token: Annotated[str, msgspec.Meta(min_length=8)]
+    sessions: list[FixtureSession] = []
+
+
+class Fixtures(msgspec.Struct, forbid_unknown_fields=True):
+    accounts: list[FixtureAccount]
+
+
+def load_fixtures(path: str | Path) -> Fixtures:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read the fixture file ({exc.strerror})") from None
+    try:
+        fixtures = msgspec.json.decode(raw, type=Fixtures)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise FixtureError(f"{path}: {exc}") from None
+    _check_unique(path, fixtures)
+    return fixtures
+
+
+def _check_unique(path: Path, fixtures: Fixtures) -> None:
+    seen: dict[str, set[object]] = {"account id": set(), "session id": set(), "token": set()}
+
+    def claim(kind: str, value: object, where: str) -> None:
+        if value in seen[kind]:
+            raise FixtureError(f"{path}: {where}: duplicate {kind} {value!r}")
+        seen[kind].add(value)
+
+    for a, account in enumerate(fixtures.accounts):
+        claim("account id", account.id, f"$.accounts[{a}]")
+        claim("token", account.personal_access_token, f"$.accounts[{a}]")
+        if len(account.sessions) > account.session_limit:
+            raise FixtureError(f"{path}: $.accounts[{a}]: more sessions than its session_limit")
+        for s, session in enumerate(account.sessions):
+            where = f"$.accounts[{a}].sessions[{s}]"
+            claim("session id", session.id, where)
+            claim("token", session.api_key, where)
+            if not re.fullmatch(r"\+?\d{7,15}", session.phone_number):
+                raise FixtureError(f"{path}: {where}: phone_number must be a number in international format")
