@@ -45,5 +45,11 @@ class Settings:
             if flag is not None:
                 values[f.name] = flag
             elif env not in (None, ""):
-                values[f.name] = int(env) if f.name == "port" else env
+                values[f.name] = _port(env) if f.name == "port" else env
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(f"EMULATOR_PORT must be a port number, not {text!r}")
+    return int(text)

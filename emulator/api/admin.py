@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 import emulator
@@ -51,7 +52,7 @@ class EventsQuery(msgspec.Struct):
     event: str | None = None
 
 
-def _session(request: Request[Any, Any, Any], session_id: int) -> Session:
+def _session(request: Request[Any, Any, Any], session_id: FromPath[int]) -> Session:
     session = core_of(request).sessions.get(session_id)
     if session is None:
         raise errors.NotFound(errors.SESSION_NOT_FOUND)
@@ -85,18 +86,18 @@ class AdminController(Controller):
         return ok({**msgspec.structs.asdict(account), "created_at": iso(account.created_at)})
 
     @post("/sessions/{session_id:int}/scan", status_code=HTTP_200_OK)
-    async def scan(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def scan(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session = await core_of(request).sessions.scan(_session(request, session_id))
         return ok(session_json(session))
 
     @post("/sessions/{session_id:int}/status", status_code=HTTP_200_OK)
-    async def force_status(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def force_status(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         body = parse_body(ForcedStatusBody, await request.body())
         session = await core_of(request).sessions.force_status(_session(request, session_id), Status(body.status))
         return ok(session_json(session))
 
     @get("/sessions/{session_id:int}/presence")
-    async def presence(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def presence(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         history = await core_of(request).sessions.presence_history(_session(request, session_id))
         return ok([{**msgspec.structs.asdict(p), "occurred_at": iso(p.occurred_at)} for p in history])
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from emulator.api.auth import calling_account, calling_session, core_of, managed_session
@@ -128,12 +129,12 @@ class SessionsController(Controller):
         return ok(session_json(session))
 
     @get("/{session_id:int}")
-    async def get_session(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def get_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         return ok(session_json(session))
 
     @put("/{session_id:int}")
-    async def update_session(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def update_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         body = parse_body(UpdateSessionBody, await request.body())
         _unique_phone(request, body.phone_number, session)
@@ -141,12 +142,12 @@ class SessionsController(Controller):
         return ok(session_json(session))
 
     @delete("/{session_id:int}", status_code=HTTP_204_NO_CONTENT)
-    async def delete_session(self, request: Request[Any, Any, Any], session_id: int) -> None:
+    async def delete_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> None:
         session, _ = managed_session(request, session_id)
         await core_of(request).sessions.delete(session)
 
     @post("/{session_id:int}/connect", status_code=HTTP_200_OK)
-    async def connect_session(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def connect_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, account = managed_session(request, session_id)
         as_image = await _wants_qr_image(request)
         await core_of(request).sessions.connect(session, account)
@@ -155,30 +156,30 @@ class SessionsController(Controller):
         return ok({"status": str(session.status), "message": ALREADY_INITIALIZED})
 
     @get(["/{session_id:int}/qrcode", "/{session_id:int}/qr-code"])
-    async def qr_code(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def qr_code(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, account = managed_session(request, session_id)
         qr_code = core_of(request).sessions.current_qr_code(session, account)
         return ok(_qr_payload(qr_code, await _wants_qr_image(request)))
 
     @post("/{session_id:int}/disconnect", status_code=HTTP_200_OK)
-    async def disconnect_session(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def disconnect_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         await core_of(request).sessions.disconnect(session)
         return ok({"status": str(session.status), "message": "WhatsApp session disconnected successfully"})
 
     @post("/{session_id:int}/restart", status_code=HTTP_200_OK)
-    async def restart_session(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def restart_session(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         await core_of(request).sessions.restart(session)
         return ok(message="WhatsApp session restarted successfully.")
 
     @post(["/{session_id:int}/regenerate-key", "/{session_id:int}/regenerate-api-key"], status_code=HTTP_200_OK)
-    async def regenerate_key(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def regenerate_key(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         return ok(api_key=await core_of(request).sessions.regenerate_api_key(session))
 
     @get("/{session_id:int}/session-logs")
-    async def session_logs(self, request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+    async def session_logs(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         session, _ = managed_session(request, session_id)
         query = parse_query(PageQuery, request.query_params)
         page = await core_of(request).sessions.logs(session, query.page, query.per_page)
@@ -203,7 +204,7 @@ async def session_status(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 @get("/api/sessions/{session_id:int}/status", name="session-status-by-id")
-async def session_status_by_id(request: Request[Any, Any, Any], session_id: int) -> dict[str, Any]:
+async def session_status_by_id(request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
     session = calling_session(request)
     if session.id != session_id:
         raise errors.NotFound(errors.SESSION_NOT_FOUND)
@@ -217,7 +218,7 @@ async def session_user(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 @get("/api/on-whatsapp/{phone_number:str}", name="on-whatsapp")
-async def on_whatsapp(request: Request[Any, Any, Any], phone_number: str) -> dict[str, Any]:
+async def on_whatsapp(request: Request[Any, Any, Any], phone_number: FromPath[str]) -> dict[str, Any]:
     _connected(request)
     jid = parse_jid(phone_number)
     if jid is None or not jid.is_user:
