@@ -34,6 +34,17 @@ def make_client(**settings: Any) -> TestClient:
     return TestClient(create_app(Settings(**options)))
 
 
+_shared: dict[str, TestClient] = {}
+
+
+def shared_client(seed: str) -> TestClient:
+    """One app kept for a whole hypothesis run, where a new app per example would be slow."""
+    if seed not in _shared:
+        _shared[seed] = make_client(seed=seed)
+        _shared[seed].__enter__()
+    return _shared[seed]
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     with make_client() as test_client:

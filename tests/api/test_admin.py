@@ -26,25 +26,21 @@ def test_reset_returns_to_the_fixtures(client: TestClient, new_session, new_acco
     assert client.get("/admin/clock").json()["data"]["iso"] == "2025-01-01T00:00:00Z"
 
 
+def _create_session(client: TestClient) -> dict:
+    body = {"name": "a", "phone_number": "+15557770001", "account_protection": False, "log_messages": True}
+    return client.post("/api/whatsapp-sessions", json=body, headers=auth(PAT)).json()["data"]
+
+
 def test_same_seed_same_ids() -> None:
     keys = []
     for _ in range(2):
         with make_client(seed="same") as client:
-            created = client.post(
-                "/api/whatsapp-sessions",
-                json={"name": "a", "phone_number": "+15557770001", "account_protection": False, "log_messages": True},
-                headers=auth(PAT),
-            ).json()["data"]
+            created = _create_session(client)
             account = client.post("/admin/accounts", json={}).json()["data"]
             keys.append((created["api_key"], created["webhook_secret"], account["personal_access_token"]))
     assert keys[0] == keys[1]
     with make_client(seed="other") as client:
-        created = client.post(
-            "/api/whatsapp-sessions",
-            json={"name": "a", "phone_number": "+15557770001", "account_protection": False, "log_messages": True},
-            headers=auth(PAT),
-        ).json()["data"]
-    assert created["api_key"] != keys[0][0]
+        assert _create_session(client)["api_key"] != keys[0][0]
 
 
 def test_create_account(client: TestClient) -> None:

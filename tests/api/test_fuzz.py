@@ -6,9 +6,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from litestar.testing import TestClient
-
-from tests.conftest import CONNECTED_KEY, PAT, make_client
+from tests.conftest import CONNECTED_KEY, PAT, shared_client
 
 ROUTES = [
     ("GET", "/api/whatsapp-sessions"),
@@ -35,17 +33,6 @@ ROUTES = [
     ("POST", "/admin/clock/advance"),
     ("GET", "/admin/events"),
 ]
-_client: TestClient | None = None
-
-
-def client() -> TestClient:
-    global _client
-    if _client is None:
-        _client = make_client(seed="fuzz")
-        _client.__enter__()
-    return _client
-
-
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
@@ -80,7 +67,7 @@ def test_no_route_answers_5xx_or_non_json(route, path_id, body, query, token, co
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if content_type:
         headers["Content-Type"] = content_type
-    response = client().request(method, template.replace("{id}", path_id), content=body, params=query, headers=headers)
+    response = shared_client("fuzz").request(method, template.replace("{id}", path_id), content=body, params=query, headers=headers)
     assert response.status_code < 500, (response.status_code, response.text)
     if response.status_code != 204:
         payload = response.json()

@@ -7,28 +7,16 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from litestar.testing import TestClient
-
 from emulator.domain.sessions import TRANSITIONS, Status
-from tests.conftest import PAT, auth, make_client
+from tests.conftest import PAT, auth, shared_client
 
 STATUSES = {s.value for s in Status}
-_client: TestClient | None = None
-
-
-def shared_client() -> TestClient:
-    """One app for every example; each example starts from a reset."""
-    global _client
-    if _client is None:
-        _client = make_client(seed="state-machine")
-        _client.__enter__()
-    return _client
 
 
 class SessionLifecycle(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.client = shared_client()
+        self.client = shared_client("state-machine")  # each example starts from a reset
         self.sessions: dict[int, dict[str, Any]] = {}  # id -> {"key": ..., "status": ...}
         self.dead_keys: set[str] = set()
 
