@@ -10,9 +10,13 @@ from litestar import Litestar
 from emulator.api.admin import AdminController
 from emulator.api.auth import auth_check
 from emulator.api.errors import EXCEPTION_HANDLERS
+from emulator.api.media import MEDIA_ROUTES
+from emulator.api.messages import MESSAGE_ROUTES
 from emulator.api.sessions import SESSION_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
+
+MAX_REQUEST_BYTES = 140 * 1024 * 1024
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
@@ -27,10 +31,12 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
             await core.stop()
 
     app = Litestar(
-        route_handlers=[*SESSION_ROUTES, auth_check, AdminController],
+        route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, auth_check, AdminController],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[lifespan],
         openapi_config=None,
+        # Documents may be 100 MB, and base64 adds a third.
+        request_max_body_size=MAX_REQUEST_BYTES,
         debug=False,
     )
     app.state.core = core

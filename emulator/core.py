@@ -6,6 +6,8 @@ from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
 from emulator.domain.accounts import AccountService
 from emulator.domain.events import EventBus
+from emulator.domain.media import MediaService
+from emulator.domain.messages import MessageService
 from emulator.domain.sessions import SessionService
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
@@ -24,6 +26,8 @@ class Core:
         self.bus = EventBus(self.clock)
         self.accounts = AccountService(self.db, self.clock, self.ids)
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
+        self.media = MediaService(self.db, self.clock, self.ids)
+        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions)
 
     async def start(self) -> None:
         await self.db.open()
@@ -71,3 +75,4 @@ class Core:
     async def _load(self) -> None:
         await self.accounts.load()
         await self.sessions.load()
+        await self.messages.load()

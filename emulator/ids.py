@@ -64,3 +64,7 @@ class IdGenerator:
         """The stable LID of a WhatsApp user: a function of the seed and the number only."""
         digest = hashlib.sha256(f"{self.seed}:lid:{phone_digits}".encode()).digest()
         return f"{int.from_bytes(digest[:8], 'big') % 10**14 + 10**14}@lid"
+
+    def message_key(self) -> str:
+        # WhatsApp's own message ids: "3EB0" and 16 upper-case hex digits.
+        return "3EB0" + self.hex(16).upper()

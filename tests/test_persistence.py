@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from emulator.domain.sessions import QR_LIFETIME_SECONDS
-from tests.conftest import DISCONNECTED_ID, PAT, LiveServer, auth, make_client
+from tests.conftest import CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth, make_client
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
@@ -119,3 +119,23 @@ def test_server_restart_on_the_same_file_keeps_sessions(tmp_path: Path) -> None:
         assert fetched == created
     finally:
         server.stop()
+
+
+def test_messages_in_flight_resume_after_a_restart(tmp_path: Path) -> None:
+    db = str(tmp_path / "state.db")
+    with make_client(db=db) as client:
+        sent = client.post(
+            "/api/send-message", json={"to": "+15551234567", "text": "survives"}, headers=auth(CONNECTED_KEY)
+        ).json()["data"]
+        client.post("/admin/clock/advance", json={"seconds": 1})
+    with make_client(db=db) as client:
+        info = client.get(f"/api/messages/{sent['msgId']}/info", headers=auth(CONNECTED_KEY)).json()["data"]
+        assert info["status"] == 2 and info["message"] == {"conversation": "survives"}
+        client.post("/admin/clock/advance", json={"seconds": 5})
+        assert client.get(f"/api/messages/{sent['msgId']}/info", headers=auth(CONNECTED_KEY)).json()["data"][
+            "status"
+        ] == 4
+        again = client.post(
+            "/api/send-message", json={"to": "+15551234567", "text": "next"}, headers=auth(CONNECTED_KEY)
+        ).json()["data"]
+        assert again["msgId"] == sent["msgId"] + 1

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulator.api.sessions import CreateSessionBody, PageQuery, PresenceBody, UpdateSessionBody
-from emulator.api.validation import attribute_label, field_errors, parse_body, parse_query
+from emulator.api.validation import field_errors, parse_body, parse_query
+from emulator.domain.errors import attribute_label
 from emulator.domain.errors import ValidationFailed
 
 json_values = st.recursive(

@@ -19,6 +19,7 @@ from emulator.api.responses import iso, ok, session_json
 from emulator.api.validation import parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.accounts import PLANS
+from emulator.domain.network import TEST_NUMBERS
 from emulator.domain.sessions import Session, Status
 
 
@@ -100,6 +101,15 @@ class AdminController(Controller):
     async def presence(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         history = await core_of(request).sessions.presence_history(_session(request, session_id))
         return ok([{**msgspec.structs.asdict(p), "occurred_at": iso(p.occurred_at)} for p in history])
+
+    @get("/test-numbers")
+    async def test_numbers(self) -> dict[str, Any]:
+        return ok(
+            [
+                {"keyword": b.keyword, "prefix": b.prefix, "example": b.example, "description": b.description}
+                for b in TEST_NUMBERS
+            ]
+        )
 
     @get("/clock")
     async def clock(self, request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -40,6 +40,11 @@ def iso_micro(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def sql_datetime(ts: float) -> str:
+    """The message logs' form: 2023-10-27 10:30:15."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def session_json(session: Session) -> dict[str, Any]:
     body: dict[str, Any] = {name: getattr(session, name) for name in SESSION_FIELDS}
     body["user_id"] = session.account_id

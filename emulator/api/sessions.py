@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
@@ -12,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from emulator.api.auth import calling_account, calling_session, core_of, managed_session
 from emulator.api.responses import iso_micro, laravel_page, ok, session_json
-from emulator.api.validation import parse_body, parse_query
+from emulator.api.validation import http_url_problem, parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.events import WEBHOOK_EVENT_NAMES
 from emulator.domain.jids import parse_jid, phone_digits
@@ -28,16 +27,9 @@ from emulator.domain.sessions import (
 WebhookEventName = Literal[WEBHOOK_EVENT_NAMES]  # type: ignore[valid-type]
 
 
-def _webhook_url_problem(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https") and parts.hostname:
-        return None
-    return "The :attribute field must be a valid URL."
-
-
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 PhoneNumber = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9]{7,15}$")]
-WebhookUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": _webhook_url_problem})]
+WebhookUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": http_url_problem})]
 ProxyUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": proxy_url_problem})]
 
 

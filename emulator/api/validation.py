@@ -16,11 +16,12 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import msgspec
 import msgspec.inspect as mi
 
-from emulator.domain.errors import ValidationFailed
+from emulator.domain.errors import ValidationFailed, attribute_label
 
 T = TypeVar("T", bound=msgspec.Struct)
 Rule = Callable[[Any], "str | None"]
@@ -41,11 +42,9 @@ def _convert(struct_type: type[T], raw: dict[str, Any], strict: bool) -> T:
         parsed = msgspec.convert(raw, struct_type, strict=strict)
     except msgspec.ValidationError as exc:
         raise ValidationFailed(field_errors(struct_type, raw, strict) or _fallback(exc)) from None
-    rules = _field_rules(struct_type)
-    if rules:
-        errors = _rule_errors(rules, lambda name: getattr(parsed, name))
-        if errors:
-            raise ValidationFailed(errors)
+    errors = _rule_errors(parsed)
+    if errors:
+        raise ValidationFailed(errors)
     return parsed
 
 
@@ -66,15 +65,21 @@ def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
 # Field rules --------------------------------------------------------------------------------
 
 
+class _StructRules(msgspec.Struct, frozen=True):
+    rules: tuple[tuple[str, str, Rule], ...]  # (attribute, encoded name, rule)
+    nested: tuple[tuple[str, str], ...]  # fields that may hold a struct: (attribute, encoded name)
+
+
 @cache
-def _field_rules(struct_type: type[msgspec.Struct]) -> tuple[tuple[str, str, Rule], ...]:
-    """(attribute, encoded name, rule) for every field that carries a rule."""
-    found = []
+def _rules_of(struct_type: type[msgspec.Struct]) -> _StructRules:
+    rules, nested = [], []
     for field in mi.type_info(struct_type).fields:  # type: ignore[attr-defined]
         rule = _rule_of(field.type)
         if rule is not None:
-            found.append((field.name, field.encode_name, rule))
-    return tuple(found)
+            rules.append((field.name, field.encode_name, rule))
+        if _may_hold_struct(field.type):
+            nested.append((field.name, field.encode_name))
+    return _StructRules(tuple(rules), tuple(nested))
 
 
 def _rule_of(info: mi.Type) -> Rule | None:
@@ -85,13 +90,33 @@ def _rule_of(info: mi.Type) -> Rule | None:
     return None
 
 
-def _rule_errors(rules: tuple[tuple[str, str, Rule], ...], value_of: Callable[[str], Any]) -> dict[str, list[str]]:
+def _may_hold_struct(info: mi.Type) -> bool:
+    if isinstance(info, mi.UnionType):
+        return any(_may_hold_struct(t) for t in info.types)
+    return isinstance(info, mi.StructType)
+
+
+def _rule_errors(parsed: msgspec.Struct, prefix: str = "") -> dict[str, list[str]]:
+    """The field rules of a struct that converted, nested structs included."""
+    plan = _rules_of(type(parsed))
     errors: dict[str, list[str]] = {}
-    for attr, name, rule in rules:
-        value = value_of(attr)
+    for attr, name, rule in plan.rules:
+        value = getattr(parsed, attr)
         if value is not None and (message := rule(value)) is not None:
-            errors[name] = [message.replace(":attribute", attribute_label(name))]
+            errors[prefix + name] = [message.replace(":attribute", attribute_label(prefix + name))]
+    for attr, name in plan.nested:
+        value = getattr(parsed, attr)
+        if isinstance(value, msgspec.Struct):
+            errors.update(_rule_errors(value, f"{prefix}{name}."))
     return errors
+
+
+def http_url_problem(value: str) -> str | None:
+    """Laravel's `url` rule, narrowed to what a webhook or a media URL can be."""
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return None
+    return "The :attribute field must be a valid URL."
 
 
 # The slow path: every fault, named ---------------------------------------------------------
@@ -204,7 +229,7 @@ def _bounds_fault(info: mi.IntType | mi.FloatType, number: float, label: str) ->
 def _as_int(value: Any, strict: bool) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if not strict and isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+    if not strict and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
     return None
 
@@ -225,8 +250,3 @@ def _fallback(exc: msgspec.ValidationError) -> dict[str, list[str]]:
     match = re.search(r"at `\$\.([^`\[]+)", str(exc))
     name = match.group(1) if match else "body"
     return {name: [f"The {attribute_label(name)} field is invalid."]}
-
-
-def attribute_label(name: str) -> str:
-    """Laravel's displayable attribute: snake case, underscores as spaces."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("_", " ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class DomainError(Exception):
     status_code = 400
@@ -48,3 +50,8 @@ class ValidationFailed(DomainError):
 
 SESSION_NOT_FOUND = "The specified session was not found."
 NOT_CONNECTED = "Your Whatsapp Session is not connected please connect your session first."
+
+
+def attribute_label(name: str) -> str:
+    """Laravel's displayable attribute in validation messages: snake case, underscores as spaces."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("_", " ")

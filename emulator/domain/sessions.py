@@ -124,6 +124,7 @@ class SessionService:
         self._bus = bus
         self._by_id: dict[int, Session] = {}
         self._by_key: dict[str, Session] = {}
+        self._by_phone: dict[str, Session] = {}
 
     # Loading ------------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ class SessionService:
         """Take the stored sessions into memory and re-arm the QR timers of those awaiting a scan."""
         self._by_id.clear()
         self._by_key.clear()
+        self._by_phone.clear()
         for session in await store.load_all(self._db, Session):
             self._remember(session)
             if session.status is S.NEED_SCAN and session.qr_expires_at is not None:
@@ -139,10 +141,12 @@ class SessionService:
     def _remember(self, session: Session) -> None:
         self._by_id[session.id] = session
         self._by_key[session.api_key] = session
+        self._by_phone[_digits(session)] = session
 
     def _forget(self, session: Session) -> None:
         self._by_id.pop(session.id, None)
         self._by_key.pop(session.api_key, None)
+        self._by_phone.pop(_digits(session), None)
 
     # Lookups ------------------------------------------------------------------------------
 
@@ -156,7 +160,7 @@ class SessionService:
         return [s for s in self._by_id.values() if s.account_id == account_id]
 
     def with_phone(self, digits: str) -> Session | None:
-        return next((s for s in self._by_id.values() if phone_digits(s.phone_number) == digits), None)
+        return self._by_phone.get(digits)
 
     async def seed(self, account_id: int, fixture: Any) -> None:
         """Store a session as a fixture describes it (see emulator.fixtures.FixtureSession)."""
@@ -206,8 +210,10 @@ class SessionService:
         return key
 
     async def update(self, session: Session, changes: dict[str, Any]) -> Session:
+        self._forget(session)
         for name, value in changes.items():
             setattr(session, name, value)
+        self._remember(session)
         session.updated_at = self._clock.now()
         await store.save(self._db, session)
         return session
@@ -360,6 +366,10 @@ def qr_png_data_url(qr_code: str) -> str:
     buffer = io.BytesIO()
     segno.make_qr(qr_code, error="l").save(buffer, kind="png", scale=4, border=2)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _digits(session: Session) -> str:
+    return phone_digits(session.phone_number) or session.phone_number
 
 
 def _qr_timer_key(session: Session) -> str:

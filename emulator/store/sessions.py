@@ -87,13 +87,13 @@ def _params(session: Session) -> list[Any]:
 
 async def insert(db: Database, session: Session, log: LogEntry, with_id: bool = False) -> int:
     """Store a new session and its first log entry; answers its id."""
-    async with db.transaction() as conn:
+    with db.transaction() as conn:
         if with_id:
-            cursor = await conn.execute(_INSERT_WITH_ID, [session.id, *_params(session)])
+            cursor = conn.execute(_INSERT_WITH_ID, [session.id, *_params(session)])
         else:
-            cursor = await conn.execute(_INSERT, _params(session))
+            cursor = conn.execute(_INSERT, _params(session))
         session_id = cursor.lastrowid or session.id
-        await conn.execute(_INSERT_LOG, (session_id, log.event_type, log.status, log.occurred_at))
+        conn.execute(_INSERT_LOG, (session_id, log.event_type, log.status, log.occurred_at))
     return session_id
 
 
@@ -102,9 +102,9 @@ async def save(db: Database, session: Session, log: LogEntry | None = None) -> N
     if log is None:
         await db.write(_UPDATE, params)
         return
-    async with db.transaction() as conn:
-        await conn.execute(_UPDATE, params)
-        await conn.execute(_INSERT_LOG, (session.id, log.event_type, log.status, log.occurred_at))
+    with db.transaction() as conn:
+        conn.execute(_UPDATE, params)
+        conn.execute(_INSERT_LOG, (session.id, log.event_type, log.status, log.occurred_at))
 
 
 async def delete(db: Database, session_id: int) -> None:

@@ -19,8 +19,8 @@ async def set_meta(db: Database, key: str, value: str) -> None:
 
 async def truncate(db: Database) -> None:
     """Empty every table of state and restart their id sequences."""
-    async with db.transaction() as conn:
+    with db.transaction() as conn:
         for table in STATE_TABLES:
-            await conn.execute(f"DELETE FROM {table}")
-        await conn.execute("DELETE FROM sqlite_sequence")
-        await conn.execute("DELETE FROM meta")
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM sqlite_sequence")
+        conn.execute("DELETE FROM meta")

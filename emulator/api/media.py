@@ -1,0 +1,112 @@
+"""Media endpoints: upload, the emulator's own media URLs, and decrypt-media."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import quote
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_200_OK
+
+from emulator.api.admin import admin_guard
+from emulator.api.auth import calling_session, core_of
+from emulator.api.responses import ok
+from emulator.api.validation import parse_body
+from emulator.domain import errors
+from emulator.domain.media import Category, decode_base64_upload
+
+FILE_REQUIRED = "The file field is required."
+NOT_A_FILE = "The file field must be a file."
+
+
+class Base64Upload(msgspec.Struct):
+    base64: str
+    mimetype: str | None = None
+
+
+class DecryptBody(msgspec.Struct):
+    """The documented `{"data": {"messages": ...}}`, or the same without the `data` wrapper."""
+
+    data: dict[str, Any] | None = None
+    messages: dict[str, Any] | None = None
+
+
+class EncryptBody(msgspec.Struct):
+    url: str
+    kind: Literal[tuple(c.value for c in Category)] | None = None  # type: ignore[valid-type]
+
+
+def _base_url(request: Request[Any, Any, Any]) -> str:
+    return str(request.base_url)
+
+
+def _public_url(url: str) -> dict[str, Any]:
+    # The docs show publicUrl at the top level; the Python SDK reads data.
+    return ok({"publicUrl": url}, publicUrl=url)
+
+
+async def _multipart_file(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, str | None]:
+    try:
+        form = await request.form()
+    except UnicodeDecodeError:
+        # Litestar decodes a part without a file name as text.
+        raise errors.ValidationFailed({"file": [NOT_A_FILE]}) from None
+    part = form.get("file")
+    if part is None or part == "":
+        raise errors.ValidationFailed({"file": [FILE_REQUIRED]})
+    if not isinstance(part, UploadFile):
+        raise errors.ValidationFailed({"file": [NOT_A_FILE]})
+    # Litestar says text/plain for a part without a type; only a type the client sent counts.
+    declared = next((v for k, v in part.headers.items() if k.lower() == "content-type"), None)
+    try:
+        return await part.read(), declared, part.filename
+    finally:
+        await part.close()
+
+
+async def _uploaded_file(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, str | None]:
+    """(content, declared MIME type, file name) from a raw, JSON (base64) or multipart upload."""
+    body = await request.body()
+    content_type = request.content_type[0]
+    if content_type == "application/json":
+        upload = parse_body(Base64Upload, body)
+        return *decode_base64_upload(upload.base64, upload.mimetype), None
+    if content_type == "multipart/form-data":
+        return await _multipart_file(request)
+    return body, content_type or None, None
+
+
+@post("/api/upload", status_code=HTTP_200_OK, name="upload-media")
+async def upload_media(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    calling_session(request)
+    content, mimetype, file_name = await _uploaded_file(request)
+    return _public_url(await core_of(request).media.upload(content, mimetype, file_name, _base_url(request)))
+
+
+@get("/media/{name:str}", name="media-file")
+async def media_file(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[bytes]:
+    file = await core_of(request).media.served_file(name)
+    headers = {"Content-Disposition": f"inline; filename*=UTF-8''{quote(file.file_name)}"} if file.file_name else {}
+    return Response(file.content, media_type=file.mimetype, headers=headers)
+
+
+@post("/api/decrypt-media", status_code=HTTP_200_OK, name="decrypt-media")
+async def decrypt_media(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    calling_session(request)
+    body = parse_body(DecryptBody, await request.body())
+    messages = body.messages if body.data is None else body.data.get("messages")
+    return _public_url(await core_of(request).media.decrypt_message(messages, _base_url(request)))
+
+
+@post("/admin/media/encrypt", status_code=HTTP_200_OK, guards=[admin_guard], name="admin-encrypt-media")
+async def encrypt_media(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """What a contact's phone does when it sends a file: the WhatsApp message content of one of
+    our media URLs, encrypted, for tests of decrypt-media and of a client's own decryption."""
+    body = parse_body(EncryptBody, await request.body())
+    return ok(await core_of(request).media.encrypt_file_at(body.url, _base_url(request), body.kind))
+
+
+MEDIA_ROUTES: list[Any] = [upload_media, media_file, decrypt_media, encrypt_media]

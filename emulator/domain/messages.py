@@ -1,0 +1,425 @@
+"""Messages: the send pipeline, delivery on the simulated network, and what follows a send.
+
+A sent message moves in_progress -> sent -> delivered -> read (-> played), or fails, on the
+emulator's clock, as the recipient's test-number behaviour or the receiving session
+decides. Every status change goes through `MessageService._set_status`, which stores it and
+publishes the matching event, once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import Any
+
+import msgspec
+
+from emulator.clock import Clock
+from emulator.domain import errors
+from emulator.domain.events import EventBus
+from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
+from emulator.domain.message_content import Draft, compose, message_body
+from emulator.domain.network import (
+    DELIVERED,
+    DELIVERED_AFTER,
+    ECHO_AFTER,
+    ERROR,
+    PENDING,
+    PLAYED,
+    READ,
+    SENT,
+    SENT_AFTER,
+    behaviour_named,
+    behaviour_of,
+)
+from emulator.domain.sessions import Session, SessionService, Status
+from emulator.ids import IdGenerator
+from emulator.store import messages as store
+from emulator.store.database import Database
+
+STATUS_NAMES = {ERROR: "failed", PENDING: "in_progress", SENT: "sent", DELIVERED: "delivered", READ: "read", PLAYED: "played"}
+STATUS_CODES = {name: code for code, name in STATUS_NAMES.items()}
+FIRST_MESSAGE_ID = 100_000
+# WhatsApp lets a sender edit for 15 minutes and delete for everyone for about two days.
+EDIT_WINDOW_SECONDS = 15 * 60
+DELETE_WINDOW_SECONDS = 48 * 3600
+
+MESSAGE_NOT_FOUND = "Message not found."
+NOT_FAILED = "Only messages with status 'failed' can be resent."
+LOGGING_OFF = "Message logging is disabled for this session: turn log_messages on to resend failed messages."
+ONLY_OWN_TEXT = "Only text messages sent by this session can be edited."
+EDIT_TOO_LATE = "This message can no longer be edited."
+DELETE_TOO_LATE = "This message can no longer be deleted for everyone."
+ONLY_OWN_DELETE = "Only messages sent by this session can be deleted for everyone."
+
+# Recipients that are not test numbers.
+TO_SESSION, TO_GROUP, TO_CHANNEL = "session", "group", "channel"
+
+
+class Message(msgspec.Struct, kw_only=True):
+    id: int
+    session_id: int
+    from_me: bool
+    key_id: str
+    remote_jid: str
+    participant: str | None = None
+    to_raw: str | None = None
+    kind: str
+    content: dict[str, Any]  # what the client sent, for the message logs
+    message: dict[str, Any]  # the WhatsApp message
+    status: int
+    failed_reason: str | None = None
+    behaviour: str | None = None
+    attempts: int = 1
+    attempted_at: float
+    edited_at: float | None = None
+    deleted_at: float | None = None
+    created_at: float
+    updated_at: float
+
+    @property
+    def key(self) -> dict[str, Any]:
+        key: dict[str, Any] = {"id": self.key_id, "fromMe": self.from_me, "remoteJid": self.remote_jid}
+        if self.participant:
+            key["participant"] = self.participant
+        return key
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES[self.status]
+
+
+class LogPage(msgspec.Struct):
+    messages: list[Message]
+    total: int
+
+
+class MessageService:
+    def __init__(self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, sessions: SessionService) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+        self._bus = bus
+        self._sessions = sessions
+        self._next_id = FIRST_MESSAGE_ID
+        # Sent messages still moving through their delivery steps, and the steps, by due time.
+        self._in_flight: dict[int, Message] = {}
+        self._steps_left: dict[int, int] = {}
+        self._steps: list[tuple[float, int, int, str, int]] = []
+        self._step_seq = itertools.count()
+
+    async def load(self) -> None:
+        self._next_id = max(await store.last_id(self._db) + 1, FIRST_MESSAGE_ID)
+        self._in_flight.clear()
+        self._steps_left.clear()
+        self._steps.clear()
+        for message in await store.undelivered(self._db, Message, below_status=PLAYED):
+            self._schedule(message)
+
+    # Sending ------------------------------------------------------------------------------------
+
+    async def send(self, session: Session, draft: Draft, to: str, content: dict[str, Any]) -> Message:
+        if session.status is not Status.CONNECTED:
+            raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
+        recipient = parse_jid(to)
+        if recipient is None:
+            raise errors.ValidationFailed({"to": ["The to field format is invalid."]})
+        quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
+        now = self._clock.now()
+        message = Message(
+            id=self._allocate_id(),
+            session_id=session.id,
+            from_me=True,
+            key_id=self._ids.message_key(),
+            remote_jid=str(recipient),
+            to_raw=to,
+            kind=draft.kind,
+            content=content,
+            message=compose(draft, quoted),
+            status=PENDING,
+            behaviour=self._behaviour_for(session, recipient),
+            attempted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        await store.insert(self._db, message)
+        self._publish_upsert(message)
+        self._schedule(message)
+        return message
+
+    def _allocate_id(self) -> int:
+        message_id = self._next_id
+        self._next_id += 1
+        return message_id
+
+    def _behaviour_for(self, session: Session, recipient: Jid) -> str:
+        if recipient.is_group:
+            return TO_GROUP
+        if recipient.server == "newsletter":
+            return TO_CHANNEL
+        if recipient.server != USER_SERVER:
+            return behaviour_of("").keyword
+        other = self._sessions.with_phone(recipient.user)
+        if other is not None and other.id != session.id:
+            return TO_SESSION
+        return behaviour_of(recipient.user).keyword
+
+    async def _quoted(self, session: Session, reply_to: int) -> tuple[dict[str, Any], str, str]:
+        original = await self._load(reply_to)
+        if original is None or original.session_id != session.id or original.deleted_at is not None:
+            raise errors.ValidationFailed({"replyTo": ["The selected reply to is invalid."]})
+        sender = self._own_jid(session) if original.from_me else (original.participant or original.remote_jid)
+        return original.message, original.key_id, sender
+
+    # Delivery steps on the clock ------------------------------------------------------------------
+
+    def _plan(self, message: Message) -> list[tuple[float, str, int]]:
+        """(seconds after the attempt, action, status) still ahead for `message`."""
+        if message.behaviour == TO_SESSION:
+            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver", DELIVERED)]
+        elif message.behaviour == TO_GROUP:
+            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "status", DELIVERED)]
+        elif message.behaviour == TO_CHANNEL:
+            steps = [(SENT_AFTER, "status", SENT)]
+        else:
+            behaviour = behaviour_named(message.behaviour or "")
+            if behaviour.failed_reason == "network error" and message.attempts > 1:
+                behaviour = behaviour_of("")
+            steps = [
+                (delay, "status", status)
+                for delay, status in behaviour.steps
+                if status != PLAYED or message.kind in ("audio", "video")
+            ]
+            if behaviour.echo and message.kind == "text":
+                steps.append((ECHO_AFTER, "echo", READ))
+        return [(d, a, s) for d, a, s in steps if message.status == PENDING or s > message.status]
+
+    def _schedule(self, message: Message) -> None:
+        plan = self._plan(message)
+        if not plan:
+            return
+        self._in_flight[message.id] = message
+        self._steps_left[message.id] = self._steps_left.get(message.id, 0) + len(plan)
+        now = self._clock.now()
+        earliest = self._steps[0][0] if self._steps else None
+        for delay, action, status in plan:
+            due = max(message.attempted_at + delay, now)
+            heapq.heappush(self._steps, (due, next(self._step_seq), message.id, action, status))
+        if earliest is None or self._steps[0][0] < earliest:
+            self._clock.schedule("message-steps", self._steps[0][0] - now, self._run_due_steps)
+
+    async def _run_due_steps(self) -> None:
+        now = self._clock.now()
+        while self._steps and self._steps[0][0] <= now:
+            _, _, message_id, action, status = heapq.heappop(self._steps)
+            message = self._in_flight.get(message_id)
+            if message is not None:
+                await self._step(message, action, status)
+            self._steps_left[message_id] = left = self._steps_left.get(message_id, 1) - 1
+            if left <= 0:
+                self._in_flight.pop(message_id, None)
+                self._steps_left.pop(message_id, None)
+        if self._steps:
+            self._clock.schedule("message-steps", self._steps[0][0] - now, self._run_due_steps)
+
+    async def _step(self, message: Message, action: str, status: int) -> None:
+        if message.deleted_at is not None or message.status == ERROR or self._sessions.get(message.session_id) is None:
+            return
+        if action == "deliver":
+            receiver = self._session_at(message.remote_jid)
+            # A receiving phone that is off leaves the message sent.
+            if receiver is not None and receiver.status is Status.CONNECTED:
+                self._set_status(message, status)
+                await self._receive_from_session(receiver, message)
+        elif action == "echo":
+            await self._echo(message)
+        else:
+            behaviour = behaviour_named(message.behaviour or "")
+            self._set_status(message, status, behaviour.failed_reason if status == ERROR else None)
+
+    def _set_status(self, message: Message, status: int, failed_reason: str | None = None) -> None:
+        """The one place a message's status changes: stored, then published."""
+        message.status = status
+        message.failed_reason = failed_reason
+        message.updated_at = self._clock.now()
+        store.save_status(self._db, message)
+        if status == SENT:
+            self._bus.publish(message.session_id, "message.sent", {"key": message.key, "message": message.message, "success": True})
+        elif status == ERROR:
+            error = f"Failed to send message: {failed_reason}"
+            self._bus.publish(message.session_id, "message.sent", {"success": False, "error": error})
+        self._bus.publish(message.session_id, "messages.update", {"key": message.key, "update": {"status": status}})
+
+    # Receiving -------------------------------------------------------------------------------------
+
+    async def _receive_from_session(self, receiver: Session, sent: Message) -> None:
+        sender = self._sessions.get(sent.session_id)
+        assert sender is not None
+        await self.receive(receiver, self._own_jid(sender), sent.message, sent.kind, key_id=sent.key_id)
+
+    async def _echo(self, sent: Message) -> None:
+        session = self._sessions.get(sent.session_id)
+        text = message_body(sent.message)
+        if session is not None and text is not None:
+            await self.receive(session, sent.remote_jid, {"conversation": f"Echo: {text}"}, "text")
+
+    async def receive(
+        self,
+        session: Session,
+        remote_jid: str,
+        content: dict[str, Any],
+        kind: str,
+        key_id: str | None = None,
+        participant: str | None = None,
+    ) -> Message:
+        """A message arrives at `session` from `remote_jid` (in a group, from `participant`)."""
+        now = self._clock.now()
+        message = Message(
+            id=self._allocate_id(),
+            session_id=session.id,
+            from_me=False,
+            key_id=key_id or self._ids.message_key(),
+            remote_jid=remote_jid,
+            participant=participant,
+            kind=kind,
+            content={},
+            message=content,
+            status=DELIVERED,
+            attempted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        await store.insert(self._db, message)
+        self._publish_upsert(message)
+        self._bus.publish(session.id, "messages.received", {"messages": self._webhook_message(message)})
+        if session.read_incoming_messages:
+            await self._read(session, message)
+        return message
+
+    async def mark_read(self, session: Session, key_id: str, remote_jid: str, from_me: bool) -> None:
+        matches = [
+            m
+            for m in await store.by_key(self._db, Message, session.id, key_id)
+            if m.from_me == from_me and _same_chat(m.remote_jid, remote_jid) and m.deleted_at is None
+        ]
+        if not matches:
+            raise errors.NotFound(MESSAGE_NOT_FOUND)
+        await self._read(session, matches[0])
+
+    async def _read(self, session: Session, message: Message) -> None:
+        if message.status >= READ or message.from_me:
+            return
+        self._set_status(message, READ)
+        sender = self._session_at(message.remote_jid)
+        if sender is None or sender.id == session.id:
+            return
+        for stored in await store.by_key(self._db, Message, sender.id, message.key_id):
+            sent = self._in_flight.get(stored.id, stored)
+            if sent.from_me and DELIVERED <= sent.status < READ:
+                self._set_status(sent, READ)
+
+    # After sending ----------------------------------------------------------------------------------
+
+    async def info(self, session: Session, message_id: int) -> Message:
+        return await self._own(session, message_id)
+
+    async def edit(self, session: Session, message_id: int, text: str) -> Message:
+        message = await self._own(session, message_id)
+        if not message.from_me or message.kind != "text":
+            raise errors.NotAllowed(ONLY_OWN_TEXT)
+        if self._clock.now() - message.created_at > EDIT_WINDOW_SECONDS:
+            raise errors.NotAllowed(EDIT_TOO_LATE)
+        if "conversation" in message.message:
+            message.message = {"conversation": text}
+        else:
+            message.message = {"extendedTextMessage": {**message.message["extendedTextMessage"], "text": text}}
+        message.edited_at = message.updated_at = self._clock.now()
+        await store.save(self._db, message)
+        edited = {"editedMessage": message.message}
+        self._bus.publish(session.id, "messages.update", {"key": message.key, "update": {"message": edited}})
+        return message
+
+    async def delete(self, session: Session, message_id: int) -> None:
+        message = await self._own(session, message_id)
+        if not message.from_me:
+            raise errors.NotAllowed(ONLY_OWN_DELETE)
+        if self._clock.now() - message.created_at > DELETE_WINDOW_SECONDS:
+            raise errors.NotAllowed(DELETE_TOO_LATE)
+        await self._mark_deleted(session.id, message)
+        receiver = self._session_at(message.remote_jid) if message.behaviour == TO_SESSION else None
+        if receiver is not None:
+            for copy in await store.by_key(self._db, Message, receiver.id, message.key_id):
+                await self._mark_deleted(receiver.id, copy)
+
+    async def _mark_deleted(self, session_id: int, message: Message) -> None:
+        message.deleted_at = message.updated_at = self._clock.now()
+        await store.save(self._db, message)
+        self._bus.publish(session_id, "messages.delete", {"keys": [message.key]})
+
+    async def resend(self, session: Session, message_id: int) -> Message:
+        message = await self._own(session, message_id)
+        if message.status != ERROR or not message.from_me:
+            raise errors.NotAllowed(NOT_FAILED)
+        if not session.log_messages:
+            raise errors.NotAllowed(LOGGING_OFF)
+        if session.status is not Status.CONNECTED:
+            raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
+        message.attempts += 1
+        message.attempted_at = self._clock.now()
+        message.status = PENDING
+        message.failed_reason = None
+        message.updated_at = message.attempted_at
+        await store.save(self._db, message)
+        self._schedule(message)
+        return message
+
+    async def logs(self, session: Session, page: int, per_page: int, status: str | None) -> LogPage:
+        statuses = (STATUS_CODES[status],) if status is not None else None
+        messages, total = await store.sent_page(self._db, Message, session.id, statuses, page, per_page)
+        return LogPage([self._in_flight.get(m.id, m) for m in messages], total)
+
+    async def _own(self, session: Session, message_id: int) -> Message:
+        """A message of this session; any other is "not found", so ids do not leak."""
+        message = await self._load(message_id)
+        if message is None or message.session_id != session.id or message.deleted_at is not None:
+            raise errors.NotFound(MESSAGE_NOT_FOUND)
+        return message
+
+    async def _load(self, message_id: int) -> Message | None:
+        return self._in_flight.get(message_id) or await store.get(self._db, Message, message_id)
+
+    # Events ------------------------------------------------------------------------------------------
+
+    def _publish_upsert(self, message: Message) -> None:
+        self._bus.publish(message.session_id, "messages.upsert", {"messages": [self._webhook_message(message)]})
+
+    def _webhook_message(self, message: Message) -> dict[str, Any]:
+        key = message.key
+        if not message.from_me:
+            sender = parse_jid(message.participant or message.remote_jid)
+            if sender is not None and sender.is_user:
+                key.update(
+                    senderPn=str(sender),
+                    cleanedSenderPn=sender.user,
+                    senderLid=self._ids.lid_for(sender.user),
+                    addressingMode="pn",
+                )
+        return {
+            "key": key,
+            "messageBody": message_body(message.message),
+            "message": message.message,
+            "messageTimestamp": int(message.created_at),
+        }
+
+    def _session_at(self, jid: str) -> Session | None:
+        """The emulator session whose phone number `jid` addresses, if any."""
+        parsed = parse_jid(jid)
+        return self._sessions.with_phone(parsed.user) if parsed is not None and parsed.is_user else None
+
+    def _own_jid(self, session: Session) -> str:
+        return f"{phone_digits(session.phone_number)}@{USER_SERVER}"
+
+
+def _same_chat(stored: str, given: str) -> bool:
+    a, b = parse_jid(stored), parse_jid(given)
+    return a is not None and a == b

@@ -1,0 +1,115 @@
+"""Queries for messages. Writes go through the group-commit queue."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from emulator.store.database import Database
+
+if TYPE_CHECKING:
+    from emulator.domain.messages import Message
+
+MessageT = TypeVar("MessageT")
+
+_COLUMNS = (
+    "id",
+    "session_id",
+    "from_me",
+    "key_id",
+    "remote_jid",
+    "participant",
+    "to_raw",
+    "kind",
+    "content",
+    "message",
+    "status",
+    "failed_reason",
+    "behaviour",
+    "attempts",
+    "attempted_at",
+    "edited_at",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+)
+_JSON = ("content", "message")
+_JSON_INDEXES = tuple(_COLUMNS.index(c) for c in _JSON)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM messages"
+_INSERT = f"INSERT INTO messages ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_CHANGING = ("message", "status", "failed_reason", "attempts", "attempted_at", "edited_at", "deleted_at", "updated_at")
+_UPDATE = f"UPDATE messages SET {', '.join(f'{c} = ?' for c in _CHANGING)} WHERE id = ?"
+
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+_SET_STATUS = "UPDATE messages SET status = ?, failed_reason = ?, updated_at = ? WHERE id = ?"
+
+
+def insert(db: Database, message: Message) -> asyncio.Future[None]:
+    values = [getattr(message, column) for column in _COLUMNS]
+    for index in _JSON_INDEXES:
+        values[index] = _encode(values[index])
+    return db.enqueue(_INSERT, values)
+
+
+def save_status(db: Database, message: Message) -> asyncio.Future[None]:
+    """Only the status: the change that happens most, kept cheap."""
+    return db.enqueue(_SET_STATUS, (message.status, message.failed_reason, message.updated_at, message.id))
+
+
+def save(db: Database, message: Message) -> asyncio.Future[None]:
+    """Store what changes after sending: content (edits), status, attempts, edit and delete marks."""
+    values = [getattr(message, column) for column in _CHANGING]
+    values[0] = _encode(values[0])
+    return db.enqueue(_UPDATE, [*values, message.id])
+
+
+async def last_id(db: Database) -> int:
+    row = await db.fetch_one("SELECT MAX(id) FROM messages")
+    return row[0] or 0 if row else 0
+
+
+async def get(db: Database, message_type: type[MessageT], message_id: int) -> MessageT | None:
+    row = await db.fetch_one(f"{_SELECT} WHERE id = ?", (message_id,))
+    return _message(message_type, row) if row else None
+
+
+async def by_key(db: Database, message_type: type[MessageT], session_id: int, key_id: str) -> list[MessageT]:
+    rows = await db.fetch_all(f"{_SELECT} WHERE session_id = ? AND key_id = ?", (session_id, key_id))
+    return [_message(message_type, row) for row in rows]
+
+
+async def sent_page(
+    db: Database, message_type: type[MessageT], session_id: int, statuses: tuple[int, ...] | None, page: int, per_page: int
+) -> tuple[list[MessageT], int]:
+    """A session's sent messages, newest first, optionally only those in `statuses`."""
+    where = "session_id = ? AND from_me = 1"
+    params: list[Any] = [session_id]
+    if statuses is not None:
+        where += f" AND status IN ({', '.join('?' * len(statuses))})"
+        params.extend(statuses)
+    total = await db.fetch_one(f"SELECT COUNT(*) FROM messages WHERE {where}", params)
+    rows = await db.fetch_all(
+        f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page]
+    )
+    return [_message(message_type, row) for row in rows], total[0] if total else 0
+
+
+async def undelivered(db: Database, message_type: type[MessageT], below_status: int) -> list[MessageT]:
+    """Sent messages not deleted whose status is still below `below_status`, oldest first."""
+    rows = await db.fetch_all(
+        f"{_SELECT} WHERE from_me = 1 AND deleted_at IS NULL AND status BETWEEN 1 AND ? ORDER BY id",
+        (below_status - 1,),
+    )
+    return [_message(message_type, row) for row in rows]
+
+
+def _message(message_type: type[MessageT], row: Any) -> MessageT:
+    record = dict(row)
+    for column in _JSON:
+        record[column] = _decode(record[column])
+    record["from_me"] = bool(record["from_me"])
+    return msgspec.convert(record, message_type)
