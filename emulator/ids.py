@@ -65,6 +65,10 @@ class IdGenerator:
         digest = hashlib.sha256(f"{self.seed}:lid:{phone_digits}".encode()).digest()
         return f"{int.from_bytes(digest[:8], 'big') % 10**14 + 10**14}@lid"
 
-    def message_key(self) -> str:
-        # WhatsApp's own message ids: "3EB0" and 16 upper-case hex digits.
-        return "3EB0" + self.hex(16).upper()
+    def message_key(self, sequence: int) -> str:
+        """A message id in WhatsApp's shape: "3EB0" and 16 upper-case hex digits.
+
+        The first eight follow `sequence`, so ids sort by time and the key index grows at
+        its end instead of being rewritten all over; the last eight are random.
+        """
+        return f"3EB0{sequence & 0xFFFFFFFF:08X}{self.hex(8).upper()}"

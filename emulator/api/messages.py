@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.api.auth import calling_session, core_of, managed_session
+from emulator.api.lean import lean_post
 from emulator.api.responses import laravel_page, ok, sql_datetime
 from emulator.api.validation import http_url_problem, parse_body, parse_query
 from emulator.domain import errors
@@ -117,10 +118,10 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
     return {k: v for k, v in sent.items() if v is not None and k not in ("to", "messageType")}
 
 
-@post("/api/send-message", status_code=HTTP_200_OK, name="send-message")
-async def send_message(request: Request[Any, Any, Any]) -> dict[str, Any]:
+@lean_post("/api/send-message", name="send-message", max_body=1024 * 1024)
+async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
     session = calling_session(request)
-    body = parse_body(SendMessageBody, await request.body())
+    body = parse_body(SendMessageBody, raw)
     message = await core_of(request).messages.send(session, draft_of(body), body.to, _logged_content(body))
     return ok({"msgId": message.id, "jid": body.to, "status": message.status_name})
 

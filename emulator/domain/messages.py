@@ -126,11 +126,12 @@ class MessageService:
             raise errors.ValidationFailed({"to": ["The to field format is invalid."]})
         quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
         now = self._clock.now()
+        message_id = self._allocate_id()
         message = Message(
-            id=self._allocate_id(),
+            id=message_id,
             session_id=session.id,
             from_me=True,
-            key_id=self._ids.message_key(),
+            key_id=self._ids.message_key(message_id),
             remote_jid=str(recipient),
             to_raw=to,
             kind=draft.kind,
@@ -213,8 +214,12 @@ class MessageService:
         while self._steps and self._steps[0][0] <= now:
             _, _, message_id, action, status = heapq.heappop(self._steps)
             message = self._in_flight.get(message_id)
-            if message is not None:
-                await self._step(message, action, status)
+            if message is not None and self._still_deliverable(message):
+                if action == "status":
+                    behaviour = behaviour_named(message.behaviour or "")
+                    self._set_status(message, status, behaviour.failed_reason if status == ERROR else None)
+                else:
+                    await self._step(message, action, status)
             self._steps_left[message_id] = left = self._steps_left.get(message_id, 1) - 1
             if left <= 0:
                 self._in_flight.pop(message_id, None)
@@ -222,20 +227,19 @@ class MessageService:
         if self._steps:
             self._clock.schedule("message-steps", self._steps[0][0] - now, self._run_due_steps)
 
+    def _still_deliverable(self, message: Message) -> bool:
+        return message.deleted_at is None and message.status != ERROR and self._sessions.get(message.session_id) is not None
+
     async def _step(self, message: Message, action: str, status: int) -> None:
-        if message.deleted_at is not None or message.status == ERROR or self._sessions.get(message.session_id) is None:
-            return
+        """The steps that do more than change a status: delivery to a session, an echo."""
         if action == "deliver":
             receiver = self._session_at(message.remote_jid)
             # A receiving phone that is off leaves the message sent.
             if receiver is not None and receiver.status is Status.CONNECTED:
                 self._set_status(message, status)
                 await self._receive_from_session(receiver, message)
-        elif action == "echo":
-            await self._echo(message)
         else:
-            behaviour = behaviour_named(message.behaviour or "")
-            self._set_status(message, status, behaviour.failed_reason if status == ERROR else None)
+            await self._echo(message)
 
     def _set_status(self, message: Message, status: int, failed_reason: str | None = None) -> None:
         """The one place a message's status changes: stored, then published."""
@@ -274,11 +278,12 @@ class MessageService:
     ) -> Message:
         """A message arrives at `session` from `remote_jid` (in a group, from `participant`)."""
         now = self._clock.now()
+        message_id = self._allocate_id()
         message = Message(
-            id=self._allocate_id(),
+            id=message_id,
             session_id=session.id,
             from_me=False,
-            key_id=key_id or self._ids.message_key(),
+            key_id=key_id or self._ids.message_key(message_id),
             remote_jid=remote_jid,
             participant=participant,
             kind=kind,
