@@ -22,8 +22,6 @@ from typing import Any
 
 import aiosqlite
 
-# Tables in the order a reset empties them (children first); meta keeps the schema version.
-STATE_TABLES = ("media_files", "messages", "presence_updates", "session_logs", "sessions", "accounts")
 CHECKPOINT_EVERY_SECONDS = 1.0
 # How long queued statements wait for company: under load each commit carries many rows
 # (fewer, larger transactions write far fewer WAL pages); alone, a write waits this long.

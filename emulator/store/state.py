@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.store.database import STATE_TABLES, Database
+from emulator.store.database import Database
 
 
 async def get_meta(db: Database, key: str) -> str | None:
@@ -18,9 +18,16 @@ async def set_meta(db: Database, key: str, value: str) -> None:
 
 
 async def truncate(db: Database) -> None:
-    """Empty every table of state and restart their id sequences."""
-    with db.transaction() as conn:
-        for table in STATE_TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM sqlite_sequence")
-        conn.execute("DELETE FROM meta")
+    """Empty every table and restart the id sequences: each migration's tables, found, not listed."""
+    db.flush()
+    rows = db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    tables = [row[0] for row in rows]
+    # Foreign keys would make the order of deletion matter; the switch only works outside a transaction.
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.transaction() as conn:
+            for table in tables:
+                conn.execute(f'DELETE FROM "{table}"')
+            conn.execute("DELETE FROM sqlite_sequence")
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
