@@ -12,6 +12,7 @@ from emulator.api.auth import auth_check
 from emulator.api.errors import EXCEPTION_HANDLERS
 from emulator.api.media import MEDIA_ROUTES
 from emulator.api.messages import MESSAGE_ROUTES
+from emulator.api.rate_limiting import rate_limit_middleware
 from emulator.api.sessions import SESSION_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
@@ -33,6 +34,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, auth_check, AdminController],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[rate_limit_middleware],
         lifespan=[lifespan],
         openapi_config=None,
         # Documents may be 100 MB, and base64 adds a third.

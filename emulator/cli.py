@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--clock", choices=("real", "virtual"), help="time source (EMULATOR_CLOCK, default real)")
     serve.add_argument("--rate-limits", choices=("on", "off"), help="enforce rate limits (EMULATOR_RATE_LIMITS)")
     serve.add_argument("--admin-token", help="require this bearer token on /admin (EMULATOR_ADMIN_TOKEN)")
+    serve.add_argument(
+        "--concurrency-limit", type=int, help="concurrent requests per session (EMULATOR_CONCURRENCY_LIMIT, default 10)"
+    )
     serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
     return parser
 

@@ -19,6 +19,7 @@ class Settings:
     clock: str = "real"
     rate_limits: str = "on"
     admin_token: str | None = None
+    concurrency_limit: int = 10
     log_level: str = "warning"
 
     def __post_init__(self) -> None:
@@ -28,6 +29,8 @@ class Settings:
             raise ValueError(f"rate limits must be 'on' or 'off', not {self.rate_limits!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
+        if self.concurrency_limit < 1:
+            raise ValueError(f"the concurrency limit must be at least 1, not {self.concurrency_limit}")
 
     @property
     def rate_limits_enabled(self) -> bool:
@@ -45,11 +48,11 @@ class Settings:
             if flag is not None:
                 values[f.name] = flag
             elif env not in (None, ""):
-                values[f.name] = _port(env) if f.name == "port" else env
+                values[f.name] = _integer(f.name, env) if f.type == "int" else env
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _port(text: str) -> int:
+def _integer(name: str, text: str) -> int:
     if not text.strip().isdigit():
-        raise ValueError(f"EMULATOR_PORT must be a port number, not {text!r}")
+        raise ValueError(f"EMULATOR_{name.upper()} must be a whole number, not {text!r}")
     return int(text)

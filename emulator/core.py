@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
 from emulator.domain.accounts import AccountService
 from emulator.domain.events import EventBus
 from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
+from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
+from emulator.store import rate_limits as rate_limit_store
 from emulator.store import state
 from emulator.store.database import Database
 
@@ -28,6 +33,9 @@ class Core:
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
         self.media = MediaService(self.db, self.clock, self.ids)
         self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions)
+        self.rate_limiter = RateLimiter(settings.concurrency_limit)
+        self.rate_limiter.enabled = settings.rate_limits_enabled
+        self._rate_limit_saver: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.db.open()
@@ -43,14 +51,21 @@ class Core:
                 self.clock.set_virtual_now(float(saved) if saved else VIRTUAL_EPOCH)
         await self._load()
         self.clock.start()
+        self._rate_limit_saver = asyncio.get_running_loop().create_task(self._save_rate_limit_days_periodically())
 
     async def stop(self) -> None:
+        if self._rate_limit_saver is not None:
+            self._rate_limit_saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rate_limit_saver
+        await self._save_rate_limit_days()
         await self.clock.stop()
         await self.db.close()
 
     async def reset(self) -> None:
         """Back to the fixtures, without a restart."""
         self.clock.cancel_all()
+        self.rate_limiter.clear()
         await state.truncate(self.db)
         await self._seed()
         await self._load()
@@ -72,7 +87,24 @@ class Core:
         await state.set_meta(self.db, "id_stream", "0")
         await state.set_meta(self.db, "virtual_now", repr(VIRTUAL_EPOCH))
 
+    async def _save_rate_limit_days(self) -> None:
+        unsaved, self.rate_limiter.unsaved_days = self.rate_limiter.unsaved_days, set()
+        if unsaved:
+            await rate_limit_store.save_days(self.db, self.rate_limiter.daily_counts(unsaved))
+
+    async def _save_rate_limit_days_periodically(self) -> None:
+        # Daily caps must survive a restart; a second of counts is all a crash can lose.
+        while True:
+            await asyncio.sleep(1)
+            await self._save_rate_limit_days()
+
+    async def _restore_rate_limit_days(self) -> None:
+        now = self.clock.now()
+        for key, rule, day, count in await rate_limit_store.days_since(self.db, int(now // DAY)):
+            self.rate_limiter.restore_daily(key, rule, day, count, now)
+
     async def _load(self) -> None:
         await self.accounts.load()
         await self.sessions.load()
+        await self._restore_rate_limit_days()
         await self.messages.load()

@@ -7,7 +7,7 @@ import time
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath
@@ -18,8 +18,9 @@ from emulator.api.auth import bearer_token, core_of
 from emulator.api.responses import iso, ok, session_json
 from emulator.api.validation import parse_body, parse_query
 from emulator.domain import errors
-from emulator.domain.accounts import PLANS
+from emulator.domain.accounts import PLANS, Account
 from emulator.domain.network import TEST_NUMBERS
+from emulator.domain.rate_limits import rate_limit_table
 from emulator.domain.sessions import Session, Status
 
 
@@ -40,6 +41,15 @@ class NewAccountBody(msgspec.Struct):
     email: Annotated[str, msgspec.Meta(min_length=3, max_length=255)] | None = None
 
 
+class AccountChangeBody(msgspec.Struct):
+    plan: Literal[PLANS] | None = None  # type: ignore[valid-type]
+    session_limit: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | None = None
+
+
+class RateLimitsBody(msgspec.Struct):
+    enabled: bool
+
+
 class ForcedStatusBody(msgspec.Struct):
     status: Literal["logged_out", "expired", "disconnected"]
 
@@ -58,6 +68,15 @@ def _session(request: Request[Any, Any, Any], session_id: FromPath[int]) -> Sess
     if session is None:
         raise errors.NotFound(errors.SESSION_NOT_FOUND)
     return session
+
+
+def _account_json(account: Account) -> dict[str, Any]:
+    return {**msgspec.structs.asdict(account), "created_at": iso(account.created_at)}
+
+
+def _rate_limits_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    limiter = core_of(request).rate_limiter
+    return {"enabled": limiter.enabled, "concurrency_limit": limiter.concurrency_limit, "limits": rate_limit_table()}
 
 
 def _clock_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -84,7 +103,27 @@ class AdminController(Controller):
     async def create_account(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         body = parse_body(NewAccountBody, await request.body())
         account = await core_of(request).accounts.create(body.plan, body.session_limit, body.name, body.email)
-        return ok({**msgspec.structs.asdict(account), "created_at": iso(account.created_at)})
+        return ok(_account_json(account))
+
+    @put("/accounts/{account_id:int}")
+    async def change_account(self, request: Request[Any, Any, Any], account_id: FromPath[int]) -> dict[str, Any]:
+        body = parse_body(AccountChangeBody, await request.body())
+        core = core_of(request)
+        account = core.accounts.get(account_id)
+        if account is None:
+            raise errors.NotFound(f"Account {account_id} was not found.")
+        await core.accounts.change_plan(account, body.plan, body.session_limit)
+        return ok(_account_json(account))
+
+    @get("/rate-limits")
+    async def rate_limits(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return ok(_rate_limits_json(request))
+
+    @put("/rate-limits")
+    async def switch_rate_limits(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        body = parse_body(RateLimitsBody, await request.body())
+        core_of(request).rate_limiter.enabled = body.enabled
+        return ok(_rate_limits_json(request))
 
     @post("/sessions/{session_id:int}/scan", status_code=HTTP_200_OK)
     async def scan(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:

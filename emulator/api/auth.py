@@ -26,7 +26,11 @@ def core_of(request: Request[Any, Any, Any]) -> Core:
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:
-    header = request.headers.get("authorization")
+    return parse_bearer(request.headers.get("authorization"))
+
+
+def parse_bearer(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
     if not header:
         return None
     scheme, _, token = header.strip().partition(" ")

@@ -21,7 +21,7 @@ JsonHandler = Callable[[Request[Any, Any, Any], bytes], Awaitable[dict[str, Any]
 _encode = msgspec.json.Encoder().encode
 
 
-def lean_post(path: str, *, name: str, max_body: int) -> Callable[[JsonHandler], ASGIRouteHandler]:
+def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[JsonHandler], ASGIRouteHandler]:
     """Serve `handler(request, body) -> JSON object` for POST `path`, answering 200."""
 
     def decorate(handler: JsonHandler) -> ASGIRouteHandler:
@@ -35,7 +35,7 @@ def lean_post(path: str, *, name: str, max_body: int) -> Callable[[JsonHandler],
             await send({"type": "http.response.body", "body": payload})
 
         endpoint.__doc__ = handler.__doc__
-        return asgi(path, name=name, copy_scope=False)(endpoint)
+        return asgi(path, name=name, copy_scope=False, opt=opt)(endpoint)
 
     return decorate
 

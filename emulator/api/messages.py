@@ -118,7 +118,7 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
     return {k: v for k, v in sent.items() if v is not None and k not in ("to", "messageType")}
 
 
-@lean_post("/api/send-message", name="send-message", max_body=1024 * 1024)
+@lean_post("/api/send-message", name="send-message", max_body=1024 * 1024, rate_limit="send")
 async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
     session = calling_session(request)
     body = parse_body(SendMessageBody, raw)

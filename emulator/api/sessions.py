@@ -209,7 +209,7 @@ async def session_user(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return ok({"id": me["id"], "name": me["name"], "lid": me["lid"]})
 
 
-@get("/api/on-whatsapp/{phone_number:str}", name="on-whatsapp")
+@get("/api/on-whatsapp/{phone_number:str}", name="on-whatsapp", opt={"rate_limit": "on_whatsapp"})
 async def on_whatsapp(request: Request[Any, Any, Any], phone_number: FromPath[str]) -> dict[str, Any]:
     _connected(request)
     jid = parse_jid(phone_number)

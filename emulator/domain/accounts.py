@@ -70,6 +70,15 @@ class AccountService:
             personal_access_token=self._ids.personal_access_token(account_id),
         )
 
+    async def change_plan(self, account: Account, plan: Plan | None, session_limit: int | None) -> Account:
+        """What the billing side changes: the plan, the number of sessions allowed."""
+        if plan is not None:
+            account.plan = plan
+        if session_limit is not None:
+            account.session_limit = session_limit
+        await store.save_plan(self._db, account)
+        return account
+
     async def seed(self, fixture: Any) -> Account:
         """Store an account as a fixture describes it (see emulator.fixtures.FixtureAccount)."""
         fields = msgspec.structs.asdict(fixture)

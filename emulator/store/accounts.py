@@ -26,6 +26,12 @@ async def insert(db: Database, account: Account, with_id: bool = False) -> int:
     )
 
 
+async def save_plan(db: Database, account: Account) -> None:
+    await db.write(
+        "UPDATE accounts SET plan = ?, session_limit = ? WHERE id = ?", (account.plan, account.session_limit, account.id)
+    )
+
+
 async def load_all(db: Database, account_type: type[Account]) -> list[Account]:
     rows = await db.fetch_all(f"SELECT id, {', '.join(_COLUMNS)} FROM accounts ORDER BY id")
     return [msgspec.convert(dict(row), account_type) for row in rows]

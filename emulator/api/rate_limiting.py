@@ -1,0 +1,103 @@
+"""Rate limiting at the door of every API route: headers on each answer, 429 when over.
+
+A route names the limit that governs it in its `opt` (`rate_limit="send"`, ...); the
+table itself lives in emulator.domain.rate_limits. Requests whose token is unknown pass
+through untouched so the handler answers the documented 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.api.auth import parse_bearer
+from emulator.domain.rate_limits import TOO_MANY_CONCURRENT, Decision, rules_for
+
+_encode = msgspec.json.Encoder().encode
+API_PREFIXES = ("/api/", "/auth-check")
+
+
+def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        core = scope["app"].state.core
+        limiter = core.rate_limiter
+        if scope["type"] != "http" or not limiter.enabled or not scope["path"].startswith(API_PREFIXES):
+            await app(scope, receive, send)
+            return
+        caller = _caller(core, scope)
+        if caller is None:
+            await app(scope, receive, send)
+            return
+        identity, session, account = caller
+        handler = scope["route_handler"]
+        kind = handler.opt.get("rate_limit")
+        rules = rules_for(kind, session, account)
+        now = core.clock.now()
+        if session is not None and not limiter.enter(identity):
+            busy = Decision(False, limiter.concurrency_limit, 0, int(now) + 1, 1, TOO_MANY_CONCURRENT)
+            await _refuse(send, busy)
+            return
+        try:
+            decision = limiter.hit(f"{identity}|{kind or handler.name}", rules, now)
+            if not decision.allowed:
+                await _refuse(send, decision)
+                return
+            await app(scope, receive, _with_headers(send, decision))
+        finally:
+            if session is not None:
+                limiter.leave(identity)
+
+    return middleware
+
+
+def _caller(core: Any, scope: Scope) -> tuple[str, Any, Any] | None:
+    """(limiter identity, session or None, account) of the request's bearer token."""
+    token = _bearer(scope)
+    if token is None:
+        return None
+    session = core.sessions.by_api_key(token)
+    if session is not None:
+        account = core.accounts.get(session.account_id)
+        return (f"session:{session.id}", session, account) if account is not None else None
+    account = core.accounts.by_token(token)
+    return (f"account:{account.id}", None, account) if account is not None else None
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return parse_bearer(value.decode("latin-1"))
+    return None
+
+
+def _rate_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"x-ratelimit-limit", str(decision.limit).encode()),
+        (b"x-ratelimit-remaining", str(decision.remaining).encode()),
+        (b"x-ratelimit-reset", str(decision.reset_at).encode()),
+    ]
+
+
+def _with_headers(send: Send, decision: Decision) -> Send:
+    extra = _rate_headers(decision)
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), *extra]
+        await send(message)
+
+    return send_with_headers
+
+
+async def _refuse(send: Send, decision: Decision) -> None:
+    body = _encode({"success": False, "message": decision.message, "retry_after": decision.retry_after})
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(decision.retry_after).encode()),
+        *_rate_headers(decision),
+    ]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
