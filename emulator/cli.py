@@ -62,6 +62,10 @@ def serve(settings: Settings, core: Core) -> int:
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
+        # The emulator is reached directly, never through a proxy: skip uvicorn's per-request
+        # proxy-header middleware and the Server header.
+        proxy_headers=False,
+        server_header=False,
     )
     server = uvicorn.Server(config)
     _announce(settings, core, port)
