@@ -53,7 +53,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
         return {}
     try:
         value = _decoder.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # nesting deeper than the decoder goes is malformed too
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -72,7 +72,12 @@ async def last_id(db: Database) -> int:
     return row[0] or 0 if row else 0
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 async def get(db: Database, message_type: type[MessageT], message_id: int) -> MessageT | None:
+    if not -SQLITE_MAX_INTEGER <= message_id <= SQLITE_MAX_INTEGER:
+        return None  # no row can have it; SQLite would refuse to bind it
     row = await db.fetch_one(f"{_SELECT} WHERE id = ?", (message_id,))
     return _message(message_type, row) if row else None
 

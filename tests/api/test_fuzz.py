@@ -7,32 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import CONNECTED_KEY, PAT, shared_client
+from tests.routes import ROUTES
 
-ROUTES = [
-    ("GET", "/api/whatsapp-sessions"),
-    ("POST", "/api/whatsapp-sessions"),
-    ("GET", "/api/whatsapp-sessions/{id}"),
-    ("PUT", "/api/whatsapp-sessions/{id}"),
-    ("DELETE", "/api/whatsapp-sessions/{id}"),
-    ("POST", "/api/whatsapp-sessions/{id}/connect"),
-    ("GET", "/api/whatsapp-sessions/{id}/qrcode"),
-    ("GET", "/api/whatsapp-sessions/{id}/qr-code"),
-    ("POST", "/api/whatsapp-sessions/{id}/disconnect"),
-    ("POST", "/api/whatsapp-sessions/{id}/restart"),
-    ("POST", "/api/whatsapp-sessions/{id}/regenerate-key"),
-    ("GET", "/api/whatsapp-sessions/{id}/session-logs"),
-    ("GET", "/api/status"),
-    ("GET", "/api/sessions/{id}/status"),
-    ("GET", "/api/user"),
-    ("GET", "/api/on-whatsapp/{id}"),
-    ("POST", "/api/send-presence-update"),
-    ("GET", "/api/auth-check"),
-    ("POST", "/admin/accounts"),
-    ("POST", "/admin/sessions/{id}/scan"),
-    ("POST", "/admin/sessions/{id}/status"),
-    ("POST", "/admin/clock/advance"),
-    ("GET", "/admin/events"),
-]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=5),

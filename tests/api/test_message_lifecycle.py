@@ -224,6 +224,12 @@ def test_a_session_never_reaches_another_sessions_messages(client: TestClient) -
     assert status(client, msg_id) == 0
 
 
+@pytest.mark.parametrize("msg_id", ["0", "-1", "99999999999999999999", "-99999999999999999999"])
+def test_ids_that_cannot_exist_are_not_found(client: TestClient, msg_id: str) -> None:
+    response = client.get(f"/api/messages/{msg_id}/info", headers=auth(CONNECTED_KEY))
+    assert response.status_code == 404 and response.json()["message"] == "Message not found."
+
+
 def test_message_logs(client: TestClient) -> None:
     ids = [send(client, "+15551234567", text=f"m{i}") for i in range(3)] + [send(client, "+15550000001")]
     advance(client, 10)

@@ -99,7 +99,9 @@ def test_every_fault_is_reported_at_once(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize("raw", [b"", b"not json", b"[1, 2]", b"\xff\xfe", b'"text"', b"{" * 10_000])
+@pytest.mark.parametrize(
+    "raw", [b"", b"not json", b"[1, 2]", b"\xff\xfe", b'"text"', b"{" * 10_000, b"[" * 200_000, b'{"a":' * 50_000]
+)
 def test_a_body_that_is_not_an_object_counts_as_empty(client: TestClient, raw: bytes) -> None:
     response = client.post(
         "/api/whatsapp-sessions", content=raw, headers={**auth(PAT), "Content-Type": "application/json"}
