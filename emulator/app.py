@@ -9,7 +9,9 @@ from litestar import Litestar
 
 from emulator.api.admin import AdminController
 from emulator.api.auth import auth_check
+from emulator.api.contacts import CONTACT_ROUTES
 from emulator.api.errors import EXCEPTION_HANDLERS
+from emulator.api.groups import GROUP_ROUTES
 from emulator.api.media import MEDIA_ROUTES
 from emulator.api.messages import MESSAGE_ROUTES
 from emulator.api.rate_limiting import rate_limit_middleware
@@ -32,7 +34,9 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
             await core.stop()
 
     app = Litestar(
-        route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, auth_check, AdminController],
+        route_handlers=[
+            *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[rate_limit_middleware],
         lifespan=[lifespan],

@@ -8,7 +8,9 @@ import contextlib
 from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
 from emulator.domain.accounts import AccountService
+from emulator.domain.contacts import ContactService
 from emulator.domain.events import EventBus
+from emulator.domain.groups import GroupService
 from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
@@ -32,7 +34,9 @@ class Core:
         self.accounts = AccountService(self.db, self.clock, self.ids)
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
         self.media = MediaService(self.db, self.clock, self.ids)
-        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions)
+        self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
+        self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
+        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
         self.rate_limiter = RateLimiter(settings.concurrency_limit)
         self.rate_limiter.enabled = settings.rate_limits_enabled
         self._rate_limit_saver: asyncio.Task[None] | None = None
@@ -83,6 +87,10 @@ class Core:
             await self.accounts.seed(account)
             for session in account.sessions:
                 await self.sessions.seed(account.id, session)
+        for contact in self.fixtures.contacts:
+            await self.contacts.seed(contact)
+        for group in self.fixtures.groups:
+            await self.groups.seed(group)
         await state.set_meta(self.db, "seeded", "1")
         await state.set_meta(self.db, "id_stream", "0")
         await state.set_meta(self.db, "virtual_now", repr(VIRTUAL_EPOCH))
@@ -108,3 +116,5 @@ class Core:
         await self.sessions.load()
         await self._restore_rate_limit_days()
         await self.messages.load()
+        await self.contacts.load()
+        await self.groups.load()

@@ -20,6 +20,18 @@ class FixtureError(Exception):
     pass
 
 
+class FixtureContact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A saved contact in the address book of the fixture session `session_id`."""
+
+    session_id: int
+    phone: str
+    name: str | None = None
+    notify: str | None = None
+    verified_name: str | None = None
+    about: str | None = None
+    blocked: bool = False
+
+
 class FixtureSession(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     id: int
     name: str
@@ -51,8 +63,31 @@ class FixtureAccount(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sessions: list[FixtureSession] = []
 
 
+class FixtureMember(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    phone: str
+    admin: Literal["admin", "superadmin"] | None = None
+
+
+class FixtureGroup(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A group of the simulated network; sessions whose number is a participant are in it."""
+
+    jid: Annotated[str, msgspec.Meta(pattern=r"^[0-9]+(-[0-9]+)?@g\.us$")]
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    description: str | None = None
+    owner: str
+    participants: Annotated[list[FixtureMember], msgspec.Meta(min_length=1)]
+    announce: bool = False
+    restrict: bool = False
+    join_approval: bool = False
+    member_add: bool = False
+    invite_code: Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z]{16,24}$")]
+    picture: bool = False
+
+
 class Fixtures(msgspec.Struct, forbid_unknown_fields=True):
     accounts: list[FixtureAccount]
+    contacts: list[FixtureContact] = []
+    groups: list[FixtureGroup] = []
 
 
 def load_fixtures(path: str | Path) -> Fixtures:
@@ -70,7 +105,9 @@ def load_fixtures(path: str | Path) -> Fixtures:
 
 
 def _check_unique(path: Path, fixtures: Fixtures) -> None:
-    seen: dict[str, set[object]] = {"account id": set(), "session id": set(), "token": set()}
+    seen: dict[str, set[object]] = {
+        "account id": set(), "session id": set(), "token": set(), "group jid": set(), "invite code": set()
+    }
 
     def claim(kind: str, value: object, where: str) -> None:
         if value in seen[kind]:
@@ -88,3 +125,12 @@ def _check_unique(path: Path, fixtures: Fixtures) -> None:
             claim("token", session.api_key, where)
             if not re.fullmatch(r"\+?\d{7,15}", session.phone_number):
                 raise FixtureError(f"{path}: {where}: phone_number must be a number in international format")
+    for c, contact in enumerate(fixtures.contacts):
+        if contact.session_id not in seen["session id"]:
+            raise FixtureError(f"{path}: $.contacts[{c}]: no fixture session has id {contact.session_id}")
+    for g, group in enumerate(fixtures.groups):
+        where = f"$.groups[{g}]"
+        claim("group jid", group.jid, where)
+        claim("invite code", group.invite_code, where)
+        if not any(member.admin for member in group.participants):
+            raise FixtureError(f"{path}: {where}: a group needs at least one admin")

@@ -16,6 +16,7 @@ import msgspec
 
 from emulator.clock import Clock
 from emulator.domain import errors
+from emulator.domain.contacts import SEND_TO_BLOCKED, ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.message_content import Draft, compose, message_body
@@ -51,6 +52,9 @@ ONLY_OWN_TEXT = "Only text messages sent by this session can be edited."
 EDIT_TOO_LATE = "This message can no longer be edited."
 DELETE_TOO_LATE = "This message can no longer be deleted for everyone."
 ONLY_OWN_DELETE = "Only messages sent by this session can be deleted for everyone."
+
+# The event published with `messages.received`, by the server of the chat's JID.
+_RECEIVED_EVENT_BY_SERVER = {"g.us": "messages-group.received", "newsletter": "messages-newsletter.received"}
 
 # Recipients that are not test numbers.
 TO_SESSION, TO_GROUP, TO_CHANNEL = "session", "group", "channel"
@@ -95,12 +99,15 @@ class LogPage(msgspec.Struct):
 
 
 class MessageService:
-    def __init__(self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, sessions: SessionService) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, sessions: SessionService, contacts: ContactService
+    ) -> None:
         self._db = db
         self._clock = clock
         self._ids = ids
         self._bus = bus
         self._sessions = sessions
+        self._contacts = contacts
         self._next_id = FIRST_MESSAGE_ID
         # Sent messages still moving through their delivery steps, and the steps, by due time.
         self._in_flight: dict[int, Message] = {}
@@ -124,6 +131,8 @@ class MessageService:
         recipient = parse_jid(to)
         if recipient is None:
             raise errors.ValidationFailed({"to": ["The to field format is invalid."]})
+        if self._contacts.is_blocked(session.id, recipient):
+            raise errors.NotAllowed(SEND_TO_BLOCKED)
         quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
         now = self._clock.now()
         message_id = self._allocate_id()
@@ -296,7 +305,7 @@ class MessageService:
         )
         await store.insert(self._db, message)
         self._publish_upsert(message)
-        self._bus.publish(session.id, "messages.received", {"messages": self._webhook_message(message)})
+        self._publish_received(message)
         if session.read_incoming_messages:
             await self._read(session, message)
         return message
@@ -398,23 +407,41 @@ class MessageService:
     def _publish_upsert(self, message: Message) -> None:
         self._bus.publish(message.session_id, "messages.upsert", {"messages": [self._webhook_message(message)]})
 
+    def _publish_received(self, message: Message) -> None:
+        """`messages.received`, and the same data as the event of its kind of chat."""
+        data = {"messages": self._webhook_message(message)}
+        self._bus.publish(message.session_id, "messages.received", data)
+        chat = parse_jid(message.remote_jid)
+        server = chat.server if chat is not None else USER_SERVER
+        self._bus.publish(message.session_id, _RECEIVED_EVENT_BY_SERVER.get(server, "messages-personal.received"), data)
+
     def _webhook_message(self, message: Message) -> dict[str, Any]:
         key = message.key
         if not message.from_me:
-            sender = parse_jid(message.participant or message.remote_jid)
-            if sender is not None and sender.is_user:
-                key.update(
-                    senderPn=str(sender),
-                    cleanedSenderPn=sender.user,
-                    senderLid=self._ids.lid_for(sender.user),
-                    addressingMode="pn",
-                )
+            key.update(self._sender_fields(message))
         return {
             "key": key,
             "messageBody": message_body(message.message),
             "message": message.message,
             "messageTimestamp": int(message.created_at),
         }
+
+    def _sender_fields(self, message: Message) -> dict[str, Any]:
+        """Who wrote an inbound message, as the received-message pages spell it: the sender in a
+        personal chat, the member in a group (whom WhatsApp addresses by LID there)."""
+        sender = parse_jid(message.participant or message.remote_jid)
+        if sender is None or not sender.is_user:
+            return {}
+        lid = self._ids.lid_for(sender.user)
+        if message.participant:
+            return {
+                "participant": lid,
+                "participantPn": str(sender),
+                "cleanedParticipantPn": sender.user,
+                "participantLid": lid,
+                "addressingMode": "lid",
+            }
+        return {"senderPn": str(sender), "cleanedSenderPn": sender.user, "senderLid": lid, "addressingMode": "pn"}
 
     def _session_at(self, jid: str) -> Session | None:
         """The emulator session whose phone number `jid` addresses, if any."""

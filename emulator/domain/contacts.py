@@ -1,0 +1,263 @@
+"""Address books, blocks, profile pictures, and the phone number <-> LID directory.
+
+Every session has its own address book: the contacts it saved (fixtures, PUT /api/contacts)
+plus everyone it exchanged messages with. A WhatsApp user's LID is `ids.lid_for(number)`, the
+function message keys use too, so both directions of the mapping agree with what clients see
+in messages. The reverse direction needs the number, so the directory remembers every number
+the simulated network has met.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from typing import Any
+
+import msgspec
+
+from emulator.clock import Clock
+from emulator.domain import errors
+from emulator.domain.events import EventBus
+from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
+from emulator.domain.network import is_on_whatsapp
+from emulator.domain.sessions import Session, SessionService, Status
+from emulator.ids import IdGenerator
+from emulator.store import contacts as store
+from emulator.store.database import Database
+
+CONTACT_NOT_FOUND = "Contact not found."
+NOT_ON_WHATSAPP = "This number is not on WhatsApp."
+PN_NOT_FOUND = "Phone number not found or invalid."
+LID_NOT_FOUND = "LID not found or invalid."
+SEND_TO_BLOCKED = "Failed to send message: You blocked this contact. Unblock it to send messages."
+
+AVATAR_CELLS = 8
+AVATAR_SCALE = 12
+
+
+class Contact(msgspec.Struct, kw_only=True):
+    session_id: int
+    phone: str  # digits only
+    name: str | None = None
+    notify: str | None = None
+    verified_name: str | None = None
+    about: str | None = None
+    blocked: bool = False
+    # False for a number that was only blocked, never saved: it stays out of the contact list.
+    saved: bool = True
+    created_at: float
+    updated_at: float
+
+    @property
+    def jid(self) -> str:
+        return f"{self.phone}@{USER_SERVER}"
+
+
+def require_connected(session: Session) -> None:
+    if session.status is not Status.CONNECTED:
+        raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
+
+
+def format_problem(field: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed({field: [f"The {errors.attribute_label(field)} field format is invalid."]})
+
+
+def contact_entry(contact: Contact) -> dict[str, Any]:
+    """A contact as the contacts.upsert page shows it."""
+    return {
+        "jid": contact.jid,
+        "name": contact.name,
+        "notify": contact.notify,
+        "verifiedName": contact.verified_name,
+        "status": contact.about,
+    }
+
+
+def user_avatar_name(digits: str) -> str:
+    return f"{digits}.png"
+
+
+def avatar_url(base_url: str, name: str) -> str:
+    """Where the emulator serves a profile picture: clients such as the n8n node download it."""
+    return f"{base_url.rstrip('/')}/media/avatars/{name}"
+
+
+def avatar_png(seed: str) -> bytes:
+    """A small, real PNG: a mirrored 8x8 pattern in a colour taken from `seed`, like an identicon."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    ink, paper = digest[:3], b"\xf2\xf2\xf2"
+    half = AVATAR_CELLS // 2
+    bits = int.from_bytes(digest[3:11], "big")
+    rows = []
+    for y in range(AVATAR_CELLS):
+        cells = [(bits >> (y * half + x)) & 1 for x in range(half)]
+        line = b"".join((ink if cell else paper) * AVATAR_SCALE for cell in cells + cells[::-1])
+        rows += [b"\x00" + line] * AVATAR_SCALE
+    size = AVATAR_CELLS * AVATAR_SCALE
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows))) + _chunk(b"IEND", b"")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+class ContactService:
+    def __init__(self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, sessions: SessionService) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+        self._bus = bus
+        self._sessions = sessions
+        self._phone_by_lid: dict[str, str] = {}
+        self._blocked: set[tuple[int, str]] = set()
+
+    async def load(self) -> None:
+        self._blocked = set(await store.blocked(self._db))
+        self._phone_by_lid.clear()
+        await self._learn_stored_numbers()
+
+    async def seed(self, fixture: Any) -> None:
+        """Store a contact as a fixture describes it (see emulator.fixtures.FixtureContact)."""
+        now = self._clock.now()
+        fields = msgspec.structs.asdict(fixture)
+        phone = phone_digits(fields.pop("phone")) or ""
+        await store.save(self._db, Contact(phone=phone, created_at=now, updated_at=now, **fields))
+
+    # The phone number <-> LID directory -----------------------------------------------------------
+
+    def know(self, digits: str) -> str:
+        """Remember a WhatsApp user's number; answers its LID."""
+        lid = self._ids.lid_for(digits)
+        self._phone_by_lid[lid] = digits
+        return lid
+
+    async def _learn_stored_numbers(self) -> None:
+        for address in await store.known_addresses(self._db):
+            jid = parse_jid(address)
+            if jid is not None and jid.is_user and is_on_whatsapp(jid.user):
+                self.know(jid.user)
+
+    async def _phone_of_lid(self, lid: str) -> str | None:
+        if lid not in self._phone_by_lid:
+            # Messages are stored by another service; what it stored since the last look counts too.
+            await self._learn_stored_numbers()
+        return self._phone_by_lid.get(lid)
+
+    async def user_digits(self, value: str, field: str) -> str:
+        """The number of the WhatsApp user `value` names: +E164, digits, a phone JID or a LID.
+
+        Malformed: a 422 naming `field`. Not a WhatsApp user: 404.
+        """
+        jid = parse_jid(value)
+        if jid is None or jid.server not in (USER_SERVER, "lid"):
+            raise format_problem(field)
+        digits = jid.user if jid.is_user else await self._phone_of_lid(str(jid))
+        if digits is None or not is_on_whatsapp(digits):
+            raise errors.NotFound(NOT_ON_WHATSAPP)
+        self.know(digits)
+        return digits
+
+    async def lid_from_pn(self, session: Session, pn: str) -> str:
+        require_connected(session)
+        jid = parse_jid(pn)
+        if "@" not in pn or jid is None or not jid.is_user or not is_on_whatsapp(jid.user):
+            raise errors.NotFound(PN_NOT_FOUND)
+        return self.know(jid.user)
+
+    async def pn_from_lid(self, session: Session, lid: str) -> str:
+        require_connected(session)
+        jid = parse_jid(lid)
+        digits = await self._phone_of_lid(str(jid)) if jid is not None and jid.server == "lid" else None
+        if digits is None:
+            raise errors.NotFound(LID_NOT_FOUND)
+        return f"{digits}@{USER_SERVER}"
+
+    # The address book -------------------------------------------------------------------------------
+
+    async def address_book(self, session: Session) -> list[Contact]:
+        """Saved contacts and chat partners, ordered by number."""
+        require_connected(session)
+        book = {c.phone: c for c in await store.of_session(self._db, Contact, session.id) if c.saved}
+        own = phone_digits(session.phone_number)
+        now = self._clock.now()
+        for address in await store.chat_partners(self._db, session.id):
+            digits = await self._partner_digits(address)
+            if digits is not None and digits != own and digits not in book:
+                book[digits] = Contact(session_id=session.id, phone=digits, created_at=now, updated_at=now)
+        return [self._with_push_name(book[digits]) for digits in sorted(book)]
+
+    async def _partner_digits(self, address: str) -> str | None:
+        jid = parse_jid(address)
+        if jid is None or jid.server not in (USER_SERVER, "lid"):
+            return None
+        digits = jid.user if jid.is_user else await self._phone_of_lid(str(jid))
+        return digits if digits is not None and is_on_whatsapp(digits) else None
+
+    def _with_push_name(self, contact: Contact) -> Contact:
+        """An emulator session's push name is its session name, as its phone would send it."""
+        other = self._sessions.with_phone(contact.phone)
+        if other is not None and contact.notify is None:
+            contact.notify = other.name
+        return contact
+
+    async def get(self, session: Session, value: str) -> Contact:
+        require_connected(session)
+        digits = await self.user_digits(value, "contactPhoneNumber")
+        for contact in await self.address_book(session):
+            if contact.phone == digits:
+                return contact
+        raise errors.NotFound(CONTACT_NOT_FOUND)
+
+    async def picture(self, session: Session, value: str) -> str:
+        """The avatar file name of a WhatsApp user: every user of the simulated network has one."""
+        require_connected(session)
+        return user_avatar_name(await self.user_digits(value, "contactPhoneNumber"))
+
+    def user_avatar(self, name: str) -> bytes | None:
+        digits = name.removesuffix(".png")
+        if name == user_avatar_name(digits) and digits.isdigit() and is_on_whatsapp(digits):
+            return avatar_png(f"user:{digits}")
+        return None
+
+    async def save_contact(self, session: Session, jid: str, full_name: str | None) -> Contact:
+        """Create or update a saved contact (PUT /api/contacts); publishes contacts.upsert."""
+        require_connected(session)
+        contact = await self._stored_or_new(session, await self.user_digits(jid, "jid"))
+        contact.saved = True
+        if full_name is not None:
+            contact.name = full_name
+        await self._store(contact)
+        self._bus.publish(session.id, "contacts.upsert", [contact_entry(self._with_push_name(contact))])  # type: ignore[arg-type]
+        return contact
+
+    async def set_blocked(self, session: Session, value: str, blocked: bool) -> Contact:
+        """Block or unblock any WhatsApp user, saved or not."""
+        require_connected(session)
+        contact = await self._stored_or_new(session, await self.user_digits(value, "contactPhoneNumber"))
+        contact.blocked = blocked
+        await self._store(contact)
+        if blocked:
+            self._blocked.add((session.id, contact.phone))
+        else:
+            self._blocked.discard((session.id, contact.phone))
+        return contact
+
+    async def _stored_or_new(self, session: Session, digits: str) -> Contact:
+        stored = await store.get(self._db, Contact, session.id, digits)
+        if stored is not None:
+            return stored
+        now = self._clock.now()
+        return Contact(session_id=session.id, phone=digits, saved=False, created_at=now, updated_at=now)
+
+    async def _store(self, contact: Contact) -> None:
+        contact.updated_at = self._clock.now()
+        await store.save(self._db, contact)
+
+    def is_blocked(self, session_id: int, recipient: Jid) -> bool:
+        """Whether the session blocked `recipient`; from memory, as the send path asks it."""
+        if not self._blocked:
+            return False
+        digits = recipient.user if recipient.is_user else self._phone_by_lid.get(str(recipient))
+        return digits is not None and (session_id, digits) in self._blocked
