@@ -16,6 +16,7 @@ from emulator.api.media import MEDIA_ROUTES
 from emulator.api.messages import MESSAGE_ROUTES
 from emulator.api.rate_limiting import rate_limit_middleware
 from emulator.api.sessions import SESSION_ROUTES
+from emulator.api.webhooks_admin import WEBHOOK_ADMIN_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
+            *WEBHOOK_ADMIN_ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[rate_limit_middleware],

@@ -11,6 +11,7 @@ from emulator.domain.accounts import AccountService
 from emulator.domain.contacts import ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.groups import GroupService
+from emulator.domain.inbound import InboundService
 from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
@@ -20,6 +21,9 @@ from emulator.ids import IdGenerator
 from emulator.store import rate_limits as rate_limit_store
 from emulator.store import state
 from emulator.store.database import Database
+from emulator.webhooks.dispatcher import WebhookDispatcher
+from emulator.webhooks.inbox import CaptureInbox
+from emulator.webhooks.settings import WebhookSettings
 
 
 class Core:
@@ -37,6 +41,10 @@ class Core:
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
         self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
+        self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media)
+        self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, WebhookSettings.from_environ())
+        self.bus.subscribe(self.webhooks.on_event)
+        self.inbox = CaptureInbox()
         self.rate_limiter = RateLimiter(settings.concurrency_limit)
         self.rate_limiter.enabled = settings.rate_limits_enabled
         self._rate_limit_saver: asyncio.Task[None] | None = None
@@ -54,6 +62,7 @@ class Core:
                 saved = await state.get_meta(self.db, "virtual_now")
                 self.clock.set_virtual_now(float(saved) if saved else VIRTUAL_EPOCH)
         await self._load()
+        await self.webhooks.start()
         self.clock.start()
         self._rate_limit_saver = asyncio.get_running_loop().create_task(self._save_rate_limit_days_periodically())
 
@@ -63,16 +72,20 @@ class Core:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._rate_limit_saver
         await self._save_rate_limit_days()
+        await self.webhooks.stop()
         await self.clock.stop()
         await self.db.close()
 
     async def reset(self) -> None:
         """Back to the fixtures, without a restart."""
+        await self.webhooks.stop()
         self.clock.cancel_all()
         self.rate_limiter.clear()
+        self.inbox.clear()
         await state.truncate(self.db)
         await self._seed()
         await self._load()
+        await self.webhooks.start()
 
     async def advance_clock(self, seconds: float) -> float:
         now = await self.clock.advance(seconds)

@@ -1,0 +1,1 @@
+"""Webhooks: which events a session hears, the signed envelope, and their delivery."""

@@ -1,0 +1,262 @@
+"""Delivering events to webhook URLs without ever holding up the API.
+
+Publishing an event for a listening session only stores a delivery row (in the shared group
+commit) and appends it to the session's lane; workers do the HTTP. A lane is worked by one
+worker at a time and its head must succeed or be given up before the next delivery goes,
+so a receiver sees a session's events in the order they happened. A failed head waits for
+its retry on the clock, which makes backoff deterministic on a virtual clock. Every attempt
+is stored, and pending deliveries are read back on start, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from enum import Enum
+
+import httpx
+
+from emulator.clock import Clock
+from emulator.domain.events import Event
+from emulator.domain.sessions import SessionService
+from emulator.store import webhooks as store
+from emulator.store.database import Database
+from emulator.store.webhooks import DELIVERED, FAILED, PENDING, Attempt, Delivery
+from emulator.webhooks.envelope import envelope
+from emulator.webhooks.filters import listening, wanted
+from emulator.webhooks.settings import WebhookSettings
+
+USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
+
+
+class LaneState(Enum):
+    IDLE = "idle"  # nothing to deliver
+    READY = "ready"  # queued for a worker
+    BUSY = "busy"  # a worker is delivering its head
+    WAITING = "waiting"  # its head failed and waits for a retry on the clock
+
+
+class _Lane:
+    """One session's pending deliveries, oldest first."""
+
+    def __init__(self) -> None:
+        self.deliveries: deque[Delivery] = deque()
+        self.state = LaneState.IDLE
+        # More pending deliveries than fit in memory: the rest wait in the database.
+        self.spilled = False
+
+
+class WebhookDispatcher:
+    def __init__(
+        self, db: Database, clock: Clock, sessions: SessionService, settings: WebhookSettings | None = None
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._sessions = sessions
+        self.settings = settings or WebhookSettings()
+        self._lanes: dict[int, _Lane] = {}
+        self._ready: asyncio.Queue[int] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+        self._http: httpx.AsyncClient | None = None
+        self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
+        self._next_id = 1
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Resume what was pending when the emulator stopped, then start the workers."""
+        self._next_id = await store.last_delivery_id(self._db) + 1
+        for session_id in await store.sessions_with_pending(self._db):
+            lane = self._lanes.setdefault(session_id, _Lane())
+            await self._refill(session_id, lane)
+            head = lane.deliveries[0]
+            if head.next_attempt_at is not None and head.next_attempt_at > self._clock.now():
+                self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
+            else:
+                self._make_ready(session_id, lane)
+        workers = self.settings.workers
+        self._http = httpx.AsyncClient(
+            mounts=self._mounts or None,
+            limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
+        )
+        self._workers = [asyncio.get_running_loop().create_task(self._work()) for _ in range(workers)]
+
+    async def stop(self) -> None:
+        """Stop delivering; an attempt cut short stays pending and is made again on start."""
+        for worker in self._workers:
+            worker.cancel()
+        for worker in self._workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+        self._workers = []
+        for session_id in self._lanes:
+            self._clock.cancel(_retry_key(session_id))
+        self._lanes.clear()
+        self._ready = asyncio.Queue()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    def mount(self, url_prefix: str, transport: httpx.AsyncBaseTransport) -> None:
+        """Deliver URLs starting with `url_prefix` through `transport` (an in-process app); before start."""
+        self._mounts[url_prefix] = transport
+
+    # Publishing -------------------------------------------------------------------------------
+
+    def on_event(self, event: Event) -> None:
+        """The event bus's subscriber: store a delivery for a session that wants the event."""
+        session = self._sessions.get(event.session_id)
+        if session is None or not listening(session) or not wanted(session, event):
+            return
+        assert session.webhook_url is not None
+        body = envelope(event, session.api_key)
+        self._enqueue(session.id, event.event, session.webhook_url, session.webhook_secret, body)
+
+    async def redeliver(self, delivery_id: int) -> Delivery | None:
+        """A new delivery of a stored one's request, behind the session's pending ones."""
+        original = await store.get(self._db, delivery_id)
+        if original is None:
+            return None
+        return self._enqueue(original.session_id, original.event, original.url, original.signature, original.body)
+
+    # Reading -------------------------------------------------------------------------------------
+
+    async def deliveries(
+        self, session_id: int | None, event: str | None, outcome: str | None, limit: int
+    ) -> list[tuple[Delivery, list[Attempt]]]:
+        found = await store.latest(self._db, session_id, event, outcome, limit)
+        attempts = await store.attempts_of(self._db, [delivery.id for delivery in found])
+        return [(delivery, attempts[delivery.id]) for delivery in found]
+
+    async def delivery(self, delivery_id: int) -> tuple[Delivery, list[Attempt]] | None:
+        found = await store.get(self._db, delivery_id)
+        if found is None:
+            return None
+        return found, (await store.attempts_of(self._db, [found.id]))[found.id]
+
+    def _enqueue(self, session_id: int, event: str, url: str, signature: str, body: bytes) -> Delivery:
+        """Store a new delivery and queue it behind the session's pending ones."""
+        now = self._clock.now()
+        delivery = Delivery(
+            id=self._next_id,
+            session_id=session_id,
+            event=event,
+            url=url,
+            signature=signature,
+            body=body,
+            created_at=now,
+            updated_at=now,
+        )
+        self._next_id += 1
+        store.insert_delivery(self._db, delivery)
+        lane = self._lanes.setdefault(delivery.session_id, _Lane())
+        if lane.spilled or len(lane.deliveries) >= self.settings.lane_window:
+            lane.spilled = True
+        else:
+            lane.deliveries.append(delivery)
+        if lane.state is LaneState.IDLE:
+            self._make_ready(delivery.session_id, lane)
+        return delivery
+
+    # Working ----------------------------------------------------------------------------------
+
+    def pending(self, count_waiting: bool) -> int:
+        """Lanes with a delivery queued or under way (and waiting for a retry, if asked)."""
+        busy = {LaneState.READY, LaneState.BUSY} | ({LaneState.WAITING} if count_waiting else set())
+        return sum(1 for lane in self._lanes.values() if lane.state in busy)
+
+    def _make_ready(self, session_id: int, lane: _Lane) -> None:
+        lane.state = LaneState.READY
+        self._ready.put_nowait(session_id)
+
+    def _wait_for_retry(self, session_id: int, lane: _Lane, delay: float) -> None:
+        lane.state = LaneState.WAITING
+
+        async def retry() -> None:
+            if self._lanes.get(session_id) is lane and lane.state is LaneState.WAITING:
+                self._make_ready(session_id, lane)
+
+        self._clock.schedule(_retry_key(session_id), delay, retry)
+
+    async def _work(self) -> None:
+        while True:
+            session_id = await self._ready.get()
+            lane = self._lanes.get(session_id)
+            if lane is not None and lane.state is LaneState.READY:
+                await self._work_lane(session_id, lane)
+
+    async def _work_lane(self, session_id: int, lane: _Lane) -> None:
+        lane.state = LaneState.BUSY
+        while True:
+            if not lane.deliveries and lane.spilled:
+                await self._refill(session_id, lane)
+            if not lane.deliveries:
+                lane.state = LaneState.IDLE
+                return
+            head = lane.deliveries[0]
+            await self._attempt(head)
+            if head.outcome == PENDING:
+                assert head.next_attempt_at is not None
+                self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
+                return
+            lane.deliveries.popleft()
+
+    async def _refill(self, session_id: int, lane: _Lane) -> None:
+        after = lane.deliveries[-1].id if lane.deliveries else 0
+        window = self.settings.lane_window
+        rows = await store.pending_of(self._db, session_id, after, window + 1 - len(lane.deliveries))
+        room = window - len(lane.deliveries)
+        lane.deliveries.extend(rows[:room])
+        lane.spilled = len(rows) > room
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        status_code, error, duration_ms = await self._post(delivery)
+        delivery.attempts += 1
+        now = self._clock.now()
+        delivery.updated_at = now
+        if status_code is not None and 200 <= status_code < 300:
+            delivery.outcome, delivery.next_attempt_at = DELIVERED, None
+        elif delivery.attempts >= self.settings.max_attempts:
+            delivery.outcome, delivery.next_attempt_at = FAILED, None
+        else:
+            delivery.next_attempt_at = now + self.settings.backoff(delivery.attempts)
+        attempt = Attempt(
+            delivery_id=delivery.id,
+            attempt=delivery.attempts,
+            url=delivery.url,
+            status_code=status_code,
+            error=error,
+            duration_ms=duration_ms,
+            created_at=now,
+        )
+        store.record_attempt(self._db, delivery, attempt)
+
+    async def _post(self, delivery: Delivery) -> tuple[int | None, str | None, float]:
+        """(status code, error, milliseconds): a status code when the receiver answered."""
+        assert self._http is not None
+        headers = {
+            "Content-Type": "application/json",
+            "X-Webhook-Signature": delivery.signature,
+            "User-Agent": USER_AGENT,
+        }
+        started = time.perf_counter()
+        try:
+            response = await self._http.post(
+                delivery.url, content=delivery.body, headers=headers, timeout=self.settings.timeout
+            )
+        except httpx.TimeoutException:
+            return None, f"Timed out after {self.settings.timeout:g} s", _since(started)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, _since(started)
+        error = None if response.is_success else f"HTTP {response.status_code}"
+        return response.status_code, error, _since(started)
+
+
+def _since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
+
+
+def _retry_key(session_id: int) -> str:
+    return f"webhook-retry:{session_id}"

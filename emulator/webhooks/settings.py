@@ -1,0 +1,45 @@
+"""How hard the dispatcher tries, from `EMULATOR_WEBHOOK_*` variables or the defaults below.
+
+A receiver that fails is retried after `retry_delay` seconds of clock time, then twice that,
+and so on up to `max_retry_delay`, until `max_attempts` attempts were made: with the defaults,
+after 5, 10, 20 and 40 s, so a delivery is given up about 75 s after it was first due.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated
+
+import msgspec
+
+Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
+
+
+class WebhookSettings(msgspec.Struct, kw_only=True):
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] = 5
+    retry_delay: Seconds = 5.0
+    max_retry_delay: Seconds = 300.0
+    # Per attempt: connect, send and the receiver's answer together.
+    timeout: Seconds = 10.0
+    # Concurrent deliveries, each to a different session: a session's events go one at a time.
+    workers: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 64
+    # Pending deliveries a session keeps in memory; more wait in the database until there is room.
+    lane_window: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1000
+
+    def backoff(self, failed_attempts: int) -> float:
+        """Seconds to wait after the `failed_attempts`-th failure."""
+        return min(self.retry_delay * 2 ** (failed_attempts - 1), self.max_retry_delay)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebhookSettings:
+        environ = os.environ if environ is None else environ
+        given = {
+            name: environ[f"EMULATOR_WEBHOOK_{name.upper()}"]
+            for name in cls.__struct_fields__
+            if environ.get(f"EMULATOR_WEBHOOK_{name.upper()}")
+        }
+        try:
+            return msgspec.convert(given, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"webhook settings: {exc}") from None
