@@ -37,10 +37,10 @@ def make_client(**settings: Any) -> TestClient:
 _shared: dict[str, TestClient] = {}
 
 
-def shared_client(seed: str) -> TestClient:
+def shared_client(seed: str, **settings: Any) -> TestClient:
     """One app kept for a whole hypothesis run, where a new app per example would be slow."""
     if seed not in _shared:
-        _shared[seed] = make_client(seed=seed)
+        _shared[seed] = make_client(seed=seed, **settings)
         _shared[seed].__enter__()
     return _shared[seed]
 

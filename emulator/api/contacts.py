@@ -68,7 +68,11 @@ async def contact_info(request: Request[Any, Any, Any], phone: FromPath[str]) ->
     return ok(_contact_json(request, contact))
 
 
-@get(["/api/contacts/{phone:str}/picture", "/api/contacts/{phone:str}/profile-picture"], name="contact-picture")
+@get(
+    ["/api/contacts/{phone:str}/picture", "/api/contacts/{phone:str}/profile-picture"],
+    name="contact-picture",
+    opt={"rate_limit": "contact_picture"},
+)
 async def contact_picture(request: Request[Any, Any, Any], phone: FromPath[str]) -> dict[str, Any]:
     name = await core_of(request).contacts.picture(calling_session(request), phone)
     return ok({"imgUrl": picture_url(request, name)})

@@ -82,13 +82,13 @@ async def list_groups(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return listing(request, items)
 
 
-@get("/api/groups/{jid:str}/metadata", name="group-metadata")
+@get("/api/groups/{jid:str}/metadata", name="group-metadata", opt={"rate_limit": "group_metadata"})
 async def group_metadata(request: Request[Any, Any, Any], jid: FromPath[str]) -> dict[str, Any]:
     group = core_of(request).groups.membership(calling_session(request), jid, "Failed to get group metadata")
     return ok(_metadata_json(request, group))
 
 
-@get("/api/groups/{jid:str}/participants", name="group-participants")
+@get("/api/groups/{jid:str}/participants", name="group-participants", opt={"rate_limit": "group_metadata"})
 async def group_participants(request: Request[Any, Any, Any], jid: FromPath[str]) -> dict[str, Any]:
     groups = core_of(request).groups
     group = groups.membership(calling_session(request), jid, "Failed to get group participants")

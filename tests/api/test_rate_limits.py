@@ -105,19 +105,37 @@ def test_account_protection_overrides_the_plan(client: TestClient, plan: str) ->
     assert send(client, key).status_code == 200  # a trial's 1 a minute no longer applies
 
 
-@pytest.mark.parametrize(("path", "per_minute"), [("/api/on-whatsapp/15551234567", 60)])
+GROUP = "120363000000000001@g.us"  # a fixture group session 1 belongs to
+
+
+@pytest.mark.parametrize(
+    ("path", "per_minute"),
+    [
+        ("/api/on-whatsapp/15551234567", 60),
+        ("/api/contacts/15551234567/picture", 60),
+        (f"/api/groups/{GROUP}/metadata", 10),
+    ],
+)
 def test_endpoint_limits_per_minute_and_per_day(client: TestClient, path: str, per_minute: int) -> None:
     for _ in range(per_minute):
         assert client.get(path, headers=auth(CONNECTED_KEY)).status_code == 200
     refused = client.get(path, headers=auth(CONNECTED_KEY))
     assert refused.status_code == 429 and refused.json()["retry_after"] == 60
-    for _ in range(1000 // per_minute):
+    daily = {60: 1000, 10: 500}[per_minute]
+    for _ in range(daily // per_minute):
         advance(client, 60)
         for _ in range(per_minute):
             client.get(path, headers=auth(CONNECTED_KEY))
     advance(client, 60)
     daily = client.get(path, headers=auth(CONNECTED_KEY))
     assert daily.status_code == 429 and "per day" in daily.json()["message"]
+
+
+def test_metadata_and_participants_share_one_limit(client: TestClient) -> None:
+    for n in range(10):
+        endpoint = "metadata" if n % 2 else "participants"
+        assert client.get(f"/api/groups/{GROUP}/{endpoint}", headers=auth(CONNECTED_KEY)).status_code == 200
+    assert client.get(f"/api/groups/{GROUP}/metadata", headers=auth(CONNECTED_KEY)).status_code == 429
 
 
 def test_limits_are_per_session(client: TestClient) -> None:
