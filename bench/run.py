@@ -20,15 +20,29 @@ from pathlib import Path
 
 import httpx
 
+from receiver import SlowReceiver
+
 HERE = Path(__file__).resolve().parent
 FIXTURES = json.loads((HERE.parent / "fixtures" / "default.json").read_text())
 API_KEY = FIXTURES["accounts"][0]["sessions"][0]["api_key"]
 CONNECTIONS = 50
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
-TARGETS = {"send_rps": 8000, "send_p99_ms": 15, "reset_ms": 50, "cold_start_s": 1.0, "rss_mb": 150}
+TARGETS = {
+    "send_rps": 8000,
+    "send_p99_ms": 15,
+    "reset_ms": 50,
+    "cold_start_s": 1.0,
+    "rss_mb": 150,
+    "webhook_deliveries_per_s": 1000,
+}
 RESET_MESSAGES = 10_000
 RSS_MESSAGES = 100_000
 SETTLE_SECONDS = 5
+# A session's events reach its receiver one at a time, in order: at 100 ms an answer, many
+# sessions make the fan-out.
+WEBHOOK_SESSIONS = int(os.environ.get("BENCH_WEBHOOK_SESSIONS", "300"))
+WEBHOOK_MESSAGES_PER_SESSION = 10
+RECEIVER_DELAY = 0.1
 
 
 class Emulator:
@@ -99,6 +113,45 @@ def stored_messages(url: str) -> int:
     return logs.json()["data"]["total"]
 
 
+def listening_sessions(url: str, receiver_url: str, count: int) -> list[str]:
+    """`count` connected sessions of a new account, each with its webhook on `receiver_url`."""
+    pat = httpx.post(f"{url}/admin/accounts", json={"session_limit": count}).json()["data"]["personal_access_token"]
+    keys = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {pat}"}) as client:
+        for n in range(count):
+            body = {"name": f"hook {n}", "phone_number": f"+1444{n:07d}", "account_protection": False,
+                    "log_messages": True, "webhook_url": receiver_url, "webhook_enabled": True,
+                    "webhook_events": ["messages.upsert", "message.sent", "messages.update"]}  # fmt: skip
+            session = client.post("/api/whatsapp-sessions", json=body).json()["data"]
+            client.post(f"/api/whatsapp-sessions/{session['id']}/connect")
+            client.post(f"/admin/sessions/{session['id']}/scan")
+            keys.append(session["api_key"])
+    return keys
+
+
+def webhook_fan_out(url: str) -> dict[str, float]:
+    """Deliveries per second to a receiver that answers in RECEIVER_DELAY seconds."""
+    receiver = SlowReceiver(RECEIVER_DELAY)
+    try:
+        keys = listening_sessions(url, receiver.url, WEBHOOK_SESSIONS)
+        body = {"to": "+15551234567", "text": "hook"}
+        with httpx.Client(base_url=url) as client:
+            for _ in range(WEBHOOK_MESSAGES_PER_SESSION):
+                for key in keys:
+                    client.post("/api/send-message", json=body, headers={"Authorization": f"Bearer {key}"})
+        time.sleep(5)  # every message reaches read
+        httpx.get(f"{url}/admin/idle", params={"timeout": 120}, timeout=130).raise_for_status()
+        span = (receiver.last_at or 0) - (receiver.first_at or 0)
+        return {
+            "sessions": WEBHOOK_SESSIONS,
+            "deliveries": receiver.received,
+            "receiver_delay_ms": RECEIVER_DELAY * 1000,
+            "deliveries_per_second": round(receiver.received / span) if span > 0 else 0,
+        }
+    finally:
+        receiver.stop()
+
+
 def measure() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as workdir:
         emulator = Emulator(Path(workdir))
@@ -116,16 +169,17 @@ def measure() -> dict[str, object]:
             reset = httpx.post(f"{emulator.url}/admin/reset").json()["data"]
             reset_ms = {"messages": RESET_MESSAGES, "server_ms": reset["duration_ms"],
                         "round_trip_ms": round((time.perf_counter() - started) * 1000, 2)}  # fmt: skip
+            webhooks = webhook_fan_out(emulator.url)
         finally:
             emulator.stop()
-    return {"cold_start_s": cold_start, "send_message": send, "memory": rss, "reset": reset_ms}
+    return {"cold_start_s": cold_start, "send_message": send, "memory": rss, "reset": reset_ms, "webhooks": webhooks}
 
 
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
     figures = measure()
-    send, memory, reset = figures["send_message"], figures["memory"], figures["reset"]
+    send, memory, reset, hooks = figures["send_message"], figures["memory"], figures["reset"], figures["webhooks"]
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
@@ -143,6 +197,8 @@ def main() -> int:
         (f"reset with {reset['messages']:,} messages (ms)", reset["round_trip_ms"], f"< {TARGETS['reset_ms']}"),
         ("cold start to first answer (s)", figures["cold_start_s"], f"< {TARGETS['cold_start_s']}"),
         (f"RSS after {memory['messages']:,} messages (MB)", memory["rss_mb"], f"< {TARGETS['rss_mb']}"),
+        ("webhook deliveries/s, 100 ms receiver", hooks["deliveries_per_second"],
+         f">= {TARGETS['webhook_deliveries_per_s']}"),
     ]
     print(f"\n{results['machine']}, {CONNECTIONS} connections, {SECONDS} s, {results['date']}")
     print(f"{'measure':<36}{'value':>12}  target")

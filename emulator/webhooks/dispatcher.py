@@ -59,7 +59,7 @@ class WebhookDispatcher:
         self._lanes: dict[int, _Lane] = {}
         self._ready: asyncio.Queue[int] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
-        self._http: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
         self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
         self._next_id = 1
 
@@ -76,12 +76,8 @@ class WebhookDispatcher:
                 self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
             else:
                 self._make_ready(session_id, lane)
-        workers = self.settings.workers
-        self._http = httpx.AsyncClient(
-            mounts=self._mounts or None,
-            limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
-        )
-        self._workers = [asyncio.get_running_loop().create_task(self._work()) for _ in range(workers)]
+        loop = asyncio.get_running_loop()
+        self._workers = [loop.create_task(self._work()) for _ in range(self.settings.workers)]
 
     async def stop(self) -> None:
         """Stop delivering; an attempt cut short stays pending and is made again on start."""
@@ -95,9 +91,9 @@ class WebhookDispatcher:
             self._clock.cancel(_retry_key(session_id))
         self._lanes.clear()
         self._ready = asyncio.Queue()
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        for client in self._clients:
+            await client.aclose()
+        self._clients = []
 
     def mount(self, url_prefix: str, transport: httpx.AsyncBaseTransport) -> None:
         """Deliver URLs starting with `url_prefix` through `transport` (an in-process app); before start."""
@@ -181,13 +177,23 @@ class WebhookDispatcher:
         self._clock.schedule(_retry_key(session_id), delay, retry)
 
     async def _work(self) -> None:
+        http: httpx.AsyncClient | None = None
         while True:
             session_id = await self._ready.get()
             lane = self._lanes.get(session_id)
             if lane is not None and lane.state is LaneState.READY:
-                await self._work_lane(session_id, lane)
+                http = http or self._new_client()
+                await self._work_lane(session_id, lane, http)
 
-    async def _work_lane(self, session_id: int, lane: _Lane) -> None:
+    def _new_client(self) -> httpx.AsyncClient:
+        """A client of the worker's own: httpx scans its whole pool on every request, so one
+        pool shared by many workers cost more than the deliveries. Made on first use, as each
+        client builds its TLS context, which many starts and resets would pay for nothing."""
+        client = httpx.AsyncClient(mounts=self._mounts or None, limits=httpx.Limits(max_connections=4))
+        self._clients.append(client)
+        return client
+
+    async def _work_lane(self, session_id: int, lane: _Lane, http: httpx.AsyncClient) -> None:
         lane.state = LaneState.BUSY
         while True:
             if not lane.deliveries and lane.spilled:
@@ -196,7 +202,7 @@ class WebhookDispatcher:
                 lane.state = LaneState.IDLE
                 return
             head = lane.deliveries[0]
-            await self._attempt(head)
+            await self._attempt(head, http)
             if head.outcome == PENDING:
                 assert head.next_attempt_at is not None
                 self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
@@ -211,8 +217,8 @@ class WebhookDispatcher:
         lane.deliveries.extend(rows[:room])
         lane.spilled = len(rows) > room
 
-    async def _attempt(self, delivery: Delivery) -> None:
-        status_code, error, duration_ms = await self._post(delivery)
+    async def _attempt(self, delivery: Delivery, http: httpx.AsyncClient) -> None:
+        status_code, error, duration_ms = await self._post(delivery, http)
         delivery.attempts += 1
         now = self._clock.now()
         delivery.updated_at = now
@@ -233,9 +239,8 @@ class WebhookDispatcher:
         )
         store.record_attempt(self._db, delivery, attempt)
 
-    async def _post(self, delivery: Delivery) -> tuple[int | None, str | None, float]:
+    async def _post(self, delivery: Delivery, http: httpx.AsyncClient) -> tuple[int | None, str | None, float]:
         """(status code, error, milliseconds): a status code when the receiver answered."""
-        assert self._http is not None
         headers = {
             "Content-Type": "application/json",
             "X-Webhook-Signature": delivery.signature,
@@ -243,7 +248,7 @@ class WebhookDispatcher:
         }
         started = time.perf_counter()
         try:
-            response = await self._http.post(
+            response = await http.post(
                 delivery.url, content=delivery.body, headers=headers, timeout=self.settings.timeout
             )
         except httpx.TimeoutException:

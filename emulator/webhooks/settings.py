@@ -23,7 +23,7 @@ class WebhookSettings(msgspec.Struct, kw_only=True):
     # Per attempt: connect, send and the receiver's answer together.
     timeout: Seconds = 10.0
     # Concurrent deliveries, each to a different session: a session's events go one at a time.
-    workers: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 64
+    workers: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 256
     # Pending deliveries a session keeps in memory; more wait in the database until there is room.
     lane_window: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1000
 
