@@ -23,7 +23,6 @@ from emulator.domain.message_content import ContactCard, Draft, Location, compos
 from emulator.domain.messages import Message, MessageService
 from emulator.domain.sessions import Session, Status
 from emulator.ids import IdGenerator
-from emulator.store import messages as message_store
 from emulator.store import polls
 from emulator.store.database import Database
 
@@ -290,9 +289,7 @@ class InboundService:
         target = await self._stored(session, inbound.revoke.message, "revoke.message")
         if target.from_me or (target.participant or target.remote_jid) != sender:
             raise errors.ValidationFailed({"revoke.message": ["Only the sender of a message can delete it."]})
-        target.deleted_at = target.updated_at = self._clock.now()
-        message_store.save(self._db, target)
-        self._bus.publish(session.id, "messages.delete", {"keys": [target.key]})
+        await self._messages.mark_deleted(session.id, target)
         return {"key": target.key}
 
     async def _stored(self, session: Session, message_id: int, field: str) -> Message:

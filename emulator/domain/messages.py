@@ -134,13 +134,10 @@ class MessageService:
         if self._contacts.is_blocked(session.id, recipient):
             raise errors.NotAllowed(SEND_TO_BLOCKED)
         quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
-        now = self._clock.now()
-        message_id = self._allocate_id()
-        message = Message(
-            id=message_id,
-            session_id=session.id,
+        message = await self._store_new(
+            session,
+            None,
             from_me=True,
-            key_id=self._ids.message_key(message_id),
             remote_jid=str(recipient),
             to_raw=to,
             kind=draft.kind,
@@ -148,13 +145,25 @@ class MessageService:
             message=compose(draft, quoted),
             status=PENDING,
             behaviour=self._behaviour_for(session, recipient),
+        )
+        self._schedule(message)
+        return message
+
+    async def _store_new(self, session: Session, key_id: str | None, **fields: Any) -> Message:
+        """A new message of `session`, stored (durably) and announced with messages.upsert."""
+        now = self._clock.now()
+        message_id = self._allocate_id()
+        message = Message(
+            id=message_id,
+            session_id=session.id,
+            key_id=key_id or self._ids.message_key(message_id),
             attempted_at=now,
             created_at=now,
             updated_at=now,
+            **fields,
         )
         await store.insert(self._db, message)
         self._publish_upsert(message)
-        self._schedule(message)
         return message
 
     def _allocate_id(self) -> int:
@@ -286,25 +295,17 @@ class MessageService:
         participant: str | None = None,
     ) -> Message:
         """A message arrives at `session` from `remote_jid` (in a group, from `participant`)."""
-        now = self._clock.now()
-        message_id = self._allocate_id()
-        message = Message(
-            id=message_id,
-            session_id=session.id,
+        message = await self._store_new(
+            session,
+            key_id,
             from_me=False,
-            key_id=key_id or self._ids.message_key(message_id),
             remote_jid=remote_jid,
             participant=participant,
             kind=kind,
             content={},
             message=content,
             status=DELIVERED,
-            attempted_at=now,
-            created_at=now,
-            updated_at=now,
         )
-        await store.insert(self._db, message)
-        self._publish_upsert(message)
         self._publish_received(message)
         if session.read_incoming_messages:
             await self._read(session, message)
@@ -359,13 +360,14 @@ class MessageService:
             raise errors.NotAllowed(ONLY_OWN_DELETE)
         if self._clock.now() - message.created_at > DELETE_WINDOW_SECONDS:
             raise errors.NotAllowed(DELETE_TOO_LATE)
-        await self._mark_deleted(session.id, message)
+        await self.mark_deleted(session.id, message)
         receiver = self._session_at(message.remote_jid) if message.behaviour == TO_SESSION else None
         if receiver is not None:
             for copy in await store.by_key(self._db, Message, receiver.id, message.key_id):
-                await self._mark_deleted(receiver.id, copy)
+                await self.mark_deleted(receiver.id, copy)
 
-    async def _mark_deleted(self, session_id: int, message: Message) -> None:
+    async def mark_deleted(self, session_id: int, message: Message) -> None:
+        """A message deleted for everyone, by this session or by its sender: stored, then published."""
         message.deleted_at = message.updated_at = self._clock.now()
         await store.save(self._db, message)
         self._bus.publish(session_id, "messages.delete", {"keys": [message.key]})
