@@ -55,8 +55,10 @@ class SlowReceiver:
 
     def stop(self) -> None:
         async def close_connections() -> None:
-            for task in asyncio.all_tasks() - {asyncio.current_task()}:
+            connections = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in connections:
                 task.cancel()
+            await asyncio.gather(*connections, return_exceptions=True)
             self._loop.stop()
 
         asyncio.run_coroutine_threadsafe(close_connections(), self._loop)
