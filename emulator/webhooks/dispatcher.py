@@ -26,6 +26,7 @@ from emulator.store.database import Database
 from emulator.store.webhooks import DELIVERED, FAILED, PENDING, Attempt, Delivery
 from emulator.webhooks.envelope import envelope
 from emulator.webhooks.filters import listening, wanted
+from emulator.webhooks.poster import PostFailed, Poster
 from emulator.webhooks.settings import WebhookSettings
 
 USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
@@ -59,7 +60,9 @@ class WebhookDispatcher:
         self._lanes: dict[int, _Lane] = {}
         self._ready: asyncio.Queue[int] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
-        self._clients: list[httpx.AsyncClient] = []
+        self._posters: list[Poster] = []
+        # Only for URLs mounted on an in-process app (the capture inbox under a test client).
+        self._mounted_client: httpx.AsyncClient | None = None
         self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
         self._next_id = 1
 
@@ -76,8 +79,11 @@ class WebhookDispatcher:
                 self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
             else:
                 self._make_ready(session_id, lane)
+        if self._mounts:
+            self._mounted_client = httpx.AsyncClient(mounts=self._mounts)
         loop = asyncio.get_running_loop()
-        self._workers = [loop.create_task(self._work()) for _ in range(self.settings.workers)]
+        self._posters = [Poster() for _ in range(self.settings.workers)]
+        self._workers = [loop.create_task(self._work(poster)) for poster in self._posters]
 
     async def stop(self) -> None:
         """Stop delivering; an attempt cut short stays pending and is made again on start."""
@@ -91,9 +97,12 @@ class WebhookDispatcher:
             self._clock.cancel(_retry_key(session_id))
         self._lanes.clear()
         self._ready = asyncio.Queue()
-        for client in self._clients:
-            await client.aclose()
-        self._clients = []
+        for poster in self._posters:
+            await poster.close()
+        self._posters = []
+        if self._mounted_client is not None:
+            await self._mounted_client.aclose()
+            self._mounted_client = None
 
     def mount(self, url_prefix: str, transport: httpx.AsyncBaseTransport) -> None:
         """Deliver URLs starting with `url_prefix` through `transport` (an in-process app); before start."""
@@ -176,24 +185,14 @@ class WebhookDispatcher:
 
         self._clock.schedule(_retry_key(session_id), delay, retry)
 
-    async def _work(self) -> None:
-        http: httpx.AsyncClient | None = None
+    async def _work(self, poster: Poster) -> None:
         while True:
             session_id = await self._ready.get()
             lane = self._lanes.get(session_id)
             if lane is not None and lane.state is LaneState.READY:
-                http = http or self._new_client()
-                await self._work_lane(session_id, lane, http)
+                await self._work_lane(session_id, lane, poster)
 
-    def _new_client(self) -> httpx.AsyncClient:
-        """A client of the worker's own: httpx scans its whole pool on every request, so one
-        pool shared by many workers cost more than the deliveries. Made on first use, as each
-        client builds its TLS context, which many starts and resets would pay for nothing."""
-        client = httpx.AsyncClient(mounts=self._mounts or None, limits=httpx.Limits(max_connections=4))
-        self._clients.append(client)
-        return client
-
-    async def _work_lane(self, session_id: int, lane: _Lane, http: httpx.AsyncClient) -> None:
+    async def _work_lane(self, session_id: int, lane: _Lane, poster: Poster) -> None:
         lane.state = LaneState.BUSY
         while True:
             if not lane.deliveries and lane.spilled:
@@ -202,7 +201,7 @@ class WebhookDispatcher:
                 lane.state = LaneState.IDLE
                 return
             head = lane.deliveries[0]
-            await self._attempt(head, http)
+            await self._attempt(head, poster)
             if head.outcome == PENDING:
                 assert head.next_attempt_at is not None
                 self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
@@ -217,8 +216,8 @@ class WebhookDispatcher:
         lane.deliveries.extend(rows[:room])
         lane.spilled = len(rows) > room
 
-    async def _attempt(self, delivery: Delivery, http: httpx.AsyncClient) -> None:
-        status_code, error, duration_ms = await self._post(delivery, http)
+    async def _attempt(self, delivery: Delivery, poster: Poster) -> None:
+        status_code, error, duration_ms = await self._post(delivery, poster)
         delivery.attempts += 1
         now = self._clock.now()
         delivery.updated_at = now
@@ -239,7 +238,7 @@ class WebhookDispatcher:
         )
         store.record_attempt(self._db, delivery, attempt)
 
-    async def _post(self, delivery: Delivery, http: httpx.AsyncClient) -> tuple[int | None, str | None, float]:
+    async def _post(self, delivery: Delivery, poster: Poster) -> tuple[int | None, str | None, float]:
         """(status code, error, milliseconds): a status code when the receiver answered."""
         headers = {
             "Content-Type": "application/json",
@@ -248,15 +247,21 @@ class WebhookDispatcher:
         }
         started = time.perf_counter()
         try:
-            response = await http.post(
-                delivery.url, content=delivery.body, headers=headers, timeout=self.settings.timeout
-            )
-        except httpx.TimeoutException:
+            if self._mounted_client is not None and delivery.url.startswith(tuple(self._mounts)):
+                response = await self._mounted_client.post(
+                    delivery.url, content=delivery.body, headers=headers, timeout=self.settings.timeout
+                )
+                status_code = response.status_code
+            else:
+                status_code = await poster.post(delivery.url, delivery.body, headers, self.settings.timeout)
+        except (TimeoutError, httpx.TimeoutException):
             return None, f"Timed out after {self.settings.timeout:g} s", _since(started)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, _since(started)
-        error = None if response.is_success else f"HTTP {response.status_code}"
-        return response.status_code, error, _since(started)
+        except (PostFailed, httpx.HTTPError, httpx.InvalidURL) as exc:
+            return None, str(exc) or type(exc).__name__, _since(started)
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
+            return None, f"the receiver broke the connection ({type(exc).__name__})", _since(started)
+        error = None if 200 <= status_code < 300 else f"HTTP {status_code}"
+        return status_code, error, _since(started)
 
 
 def _since(started: float) -> float:
