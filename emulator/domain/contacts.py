@@ -229,7 +229,7 @@ class ContactService:
         if full_name is not None:
             contact.name = full_name
         await self._store(contact)
-        self._bus.publish(session.id, "contacts.upsert", [contact_entry(self._with_push_name(contact))])  # type: ignore[arg-type]
+        self._bus.publish(session.id, "contacts.upsert", [contact_entry(self._with_push_name(contact))])
         return contact
 
     async def set_blocked(self, session: Session, value: str, blocked: bool) -> Contact:

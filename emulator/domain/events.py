@@ -21,7 +21,7 @@ class Event(msgspec.Struct, frozen=True):
     session_id: int
     event: str
     timestamp: int
-    data: dict[str, Any]
+    data: Any  # an object, or a list where the event's doc page shows one (groups.upsert, ...)
 
 
 Subscriber = Callable[[Event], None]
@@ -66,7 +66,7 @@ class EventBus:
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
 
-    def publish(self, session_id: int, event: str, data: dict[str, Any]) -> Event:
+    def publish(self, session_id: int, event: str, data: Any) -> Event:
         published = Event(next(self._ids), session_id, event, int(self._clock.now()), data)
         self._journal.append(published)
         for subscriber in self._subscribers:

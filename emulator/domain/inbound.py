@@ -195,7 +195,7 @@ class InboundService:
             "senderTimestampMs": str(int(self._clock.now() * 1000)),
         }
         data = [{"key": target.key, "reaction": reaction}]
-        self._bus.publish(session.id, "messages.reaction", data)  # type: ignore[arg-type]
+        self._bus.publish(session.id, "messages.reaction", data)
         return data[0]
 
     async def _vote(self, session: Session, inbound: Inbound) -> dict[str, Any]:
@@ -261,7 +261,7 @@ class InboundService:
         contact = {"jid": str(_sender(inbound)), **{k: v for k, v in given.items() if v is not None}}
         # A name is the contact list's business (upsert); a picture or an about line, the profile's.
         listed = any(v is not None for v in (change.name, change.notify, change.verified_name))
-        self._bus.publish(session.id, "contacts.upsert" if listed else "contacts.update", [contact])  # type: ignore[arg-type]
+        self._bus.publish(session.id, "contacts.upsert" if listed else "contacts.update", [contact])
         return contact
 
     async def _chat(self, session: Session, inbound: Inbound) -> dict[str, Any]:
@@ -269,7 +269,7 @@ class InboundService:
         assert change is not None
         chat_id = inbound.group or inbound.channel or str(_sender(inbound))
         if change.event == "delete":
-            self._bus.publish(session.id, "chats.delete", [chat_id])  # type: ignore[arg-type]
+            self._bus.publish(session.id, "chats.delete", [chat_id])
             return {"id": chat_id}
         given = {
             "name": change.name,
@@ -280,7 +280,7 @@ class InboundService:
         }
         chat = {"id": chat_id, "conversationTimestamp": int(self._clock.now())}
         chat.update({k: v for k, v in given.items() if v is not None})
-        self._bus.publish(session.id, f"chats.{change.event}", [chat])  # type: ignore[arg-type]
+        self._bus.publish(session.id, f"chats.{change.event}", [chat])
         return chat
 
     async def _revoke(self, session: Session, inbound: Inbound) -> dict[str, Any]:
