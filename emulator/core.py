@@ -40,7 +40,7 @@ class Core:
         self.media = MediaService(self.db, self.clock, self.ids)
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
-        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
+        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups)
         self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media)
         self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, WebhookSettings.from_environ())
         self.bus.subscribe(self.webhooks.on_event)

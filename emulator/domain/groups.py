@@ -37,6 +37,7 @@ NOT_A_MEMBER = "You are not a member of this group."
 NOT_AN_ADMIN = "You are not an admin in this group."
 INVITE_INFO_FAILED = "Failed to get group invite info: Invalid or expired invite code."
 INVITE_ACCEPT_FAILED = "Failed to accept group invite: Invalid invite code"
+ONLY_ADMINS_SEND = "Only admins can send messages to this group."
 NEEDS_APPROVAL = "Failed to accept group invite: An admin must approve new members of this group."
 
 # Per-participant results of add, remove, promote and demote: (status, message).
@@ -159,6 +160,14 @@ class GroupService:
     def membership(self, session: Session, jid: str, action: str) -> Group:
         """A group the session is in; `action` words the refusal ("Failed to get group metadata")."""
         return self._member_of(session, jid, action)[0]
+
+    def check_can_send(self, session: Session, jid: str) -> list[str]:
+        """A group message needs membership, and admin rights in announce mode; answers the
+        phone numbers of the other members, who receive it."""
+        group, me = self._member_of(session, jid, "Failed to send message")
+        if group.announce and not me.is_admin:
+            raise errors.NotAllowed(f"Failed to send message: {ONLY_ADMINS_SEND}")
+        return [phone for phone in group.members if phone != _own(session)]
 
     def metadata(self, group: Group) -> dict[str, Any]:
         """Group metadata as the metadata page and the groups.upsert event show it."""

@@ -18,6 +18,7 @@ from emulator.clock import Clock
 from emulator.domain import errors
 from emulator.domain.contacts import SEND_TO_BLOCKED, ContactService
 from emulator.domain.events import EventBus
+from emulator.domain.groups import GroupService
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.message_content import Draft, compose, message_body
 from emulator.domain.network import (
@@ -100,7 +101,14 @@ class LogPage(msgspec.Struct):
 
 class MessageService:
     def __init__(
-        self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, sessions: SessionService, contacts: ContactService
+        self,
+        db: Database,
+        clock: Clock,
+        ids: IdGenerator,
+        bus: EventBus,
+        sessions: SessionService,
+        contacts: ContactService,
+        groups: GroupService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -108,6 +116,7 @@ class MessageService:
         self._bus = bus
         self._sessions = sessions
         self._contacts = contacts
+        self._groups = groups
         self._next_id = FIRST_MESSAGE_ID
         # Sent messages still moving through their delivery steps, and the steps, by due time.
         self._in_flight: dict[int, Message] = {}
@@ -133,6 +142,8 @@ class MessageService:
             raise errors.ValidationFailed({"to": ["The to field format is invalid."]})
         if self._contacts.is_blocked(session.id, recipient):
             raise errors.NotAllowed(SEND_TO_BLOCKED)
+        if recipient.is_group:
+            self._groups.check_can_send(session, str(recipient))
         quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
         message = await self._store_new(
             session,
@@ -197,7 +208,7 @@ class MessageService:
         if message.behaviour == TO_SESSION:
             steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver", DELIVERED)]
         elif message.behaviour == TO_GROUP:
-            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "status", DELIVERED)]
+            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver_group", DELIVERED)]
         elif message.behaviour == TO_CHANNEL:
             steps = [(SENT_AFTER, "status", SENT)]
         else:
@@ -249,8 +260,11 @@ class MessageService:
         return message.deleted_at is None and message.status != ERROR and self._sessions.get(message.session_id) is not None
 
     async def _step(self, message: Message, action: str, status: int) -> None:
-        """The steps that do more than change a status: delivery to a session, an echo."""
-        if action == "deliver":
+        """The steps that do more than change a status: delivery to sessions, an echo."""
+        if action == "deliver_group":
+            self._set_status(message, status)
+            await self._deliver_to_group(message)
+        elif action == "deliver":
             receiver = self._session_at(message.remote_jid)
             # A receiving phone that is off leaves the message sent.
             if receiver is not None and receiver.status is Status.CONNECTED:
@@ -278,6 +292,21 @@ class MessageService:
         sender = self._sessions.get(sent.session_id)
         assert sender is not None
         await self.receive(receiver, self._own_jid(sender), sent.message, sent.kind, key_id=sent.key_id)
+
+    async def _deliver_to_group(self, sent: Message) -> None:
+        """Member sessions of the emulator that are connected receive the group message."""
+        sender = self._sessions.get(sent.session_id)
+        assert sender is not None
+        try:
+            members = self._groups.check_can_send(sender, sent.remote_jid)
+        except errors.DomainError:
+            return  # the sender left or lost its rights meanwhile: nobody receives it
+        for phone in members:
+            receiver = self._sessions.with_phone(phone)
+            if receiver is not None and receiver.status is Status.CONNECTED:
+                await self.receive(
+                    receiver, sent.remote_jid, sent.message, sent.kind, key_id=sent.key_id, participant=self._own_jid(sender)
+                )
 
     async def _echo(self, sent: Message) -> None:
         session = self._sessions.get(sent.session_id)

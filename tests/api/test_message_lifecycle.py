@@ -56,7 +56,7 @@ def connect_receiver(client: TestClient, **settings: Any) -> None:
         ("+15550020042", {}, [1, 2, 3, 3, 3, 3, 3, 3, 3]),  # delivered_not_read
         ("+15550030042", {"text": None, "audioUrl": "https://example.com/a.ogg"}, [1, 2, 3, 3, 4, 4, 5, 5, 5]),
         ("+15550030042", {}, [1, 2, 3, 3, 4, 4, 4, 4, 4]),  # played: text cannot be played
-        ("120363025246125486@g.us", {}, [1, 2, 3, 3, 3, 3, 3, 3, 3]),
+        ("120363000000000001@g.us", {}, [1, 2, 3, 3, 3, 3, 3, 3, 3]),
         ("120363@newsletter", {}, [1, 2, 2, 2, 2, 2, 2, 2, 2]),
     ],
 )
@@ -255,3 +255,37 @@ def test_message_logs(client: TestClient) -> None:
     client.put(f"/api/whatsapp-sessions/{CONNECTED_ID}", json={"log_messages": False}, headers=auth(PAT))
     hidden = client.get(url, headers=auth(PAT)).json()["data"]["data"][0]
     assert hidden["to"] is None and hidden["content"] is None and hidden["status"] == "failed"
+
+
+GROUP = "120363000000000001@g.us"  # session 1 is superadmin; session 2 is a member
+
+
+def test_a_group_message_reaches_the_member_sessions(client: TestClient) -> None:
+    connect_receiver(client)
+    msg_id = send(client, GROUP, text="hello group")
+    advance(client, 2)
+    assert status(client, msg_id) == 3
+    [received] = events(client, DISCONNECTED_ID, "messages-group.received")
+    key = received["messages"]["key"]
+    assert key["remoteJid"] == GROUP and key["cleanedParticipantPn"] == "15550100001"
+    assert received["messages"]["messageBody"] == "hello group"
+
+
+def test_only_members_send_to_a_group(client: TestClient) -> None:
+    connect_receiver(client)
+    assert client.post(f"/api/groups/{GROUP}/leave", headers=auth(DISCONNECTED_KEY)).status_code == 200
+    refused = client.post("/api/send-message", json={"to": GROUP, "text": "x"}, headers=auth(DISCONNECTED_KEY))
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "Failed to send message: You are not a member of this group."
+    unknown = client.post("/api/send-message", json={"to": "120363999@g.us", "text": "x"}, headers=auth(CONNECTED_KEY))
+    assert unknown.status_code == 404
+
+
+def test_in_announce_mode_only_admins_send(client: TestClient) -> None:
+    connect_receiver(client)
+    settings = client.put(f"/api/groups/{GROUP}/settings", json={"announce": True}, headers=auth(CONNECTED_KEY))
+    assert settings.status_code == 200
+    refused = client.post("/api/send-message", json={"to": GROUP, "text": "x"}, headers=auth(DISCONNECTED_KEY))
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "Failed to send message: Only admins can send messages to this group."
+    assert send(client, GROUP) > 0

@@ -73,7 +73,7 @@ def sent_message(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
             {"imageMessage": {"url": "https://example.com/a.jpg", "mimetype": "image/jpeg", "viewOnce": True}},
         ),
         (
-            {"to": "120363025246125486@g.us", "text": "Hi @15551234567", "mentions": ["15551234567@s.whatsapp.net"]},
+            {"to": "120363000000000001@g.us", "text": "Hi @15551234567", "mentions": ["15551234567@s.whatsapp.net"]},
             {"extendedTextMessage": {"text": "Hi @15551234567",
                                      "contextInfo": {"mentionedJid": ["15551234567@s.whatsapp.net"]}}},
         ),

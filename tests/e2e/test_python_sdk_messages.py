@@ -24,7 +24,7 @@ def test_every_send_method_and_the_follow_ups(live_server: LiveServer) -> None:
         "contact": client.send_contact(TO, "Bob", "+15557654321"),
         "location": client.send_location(TO, "37.77", -122.41, name="HQ", address="Main St"),
         "poll": client.send_poll(TO, "Lunch?", ["Pizza", "Sushi"], is_multiple_choice=True),
-        "mentions": client.send_message_with_mentions("120363@g.us", "hi @15551234567", ["15551234567@s.whatsapp.net"]),
+        "mentions": client.send_message_with_mentions("120363000000000001@g.us", "hi @15551234567", ["15551234567@s.whatsapp.net"]),
     }
     ids = {kind: result.response.data.message_id for kind, result in sends.items()}
     assert all(isinstance(i, int) for i in ids.values()) and len(set(ids.values())) == len(ids)
