@@ -8,6 +8,7 @@ import contextlib
 from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
 from emulator.domain.accounts import AccountService
+from emulator.domain.chats import ChatService
 from emulator.domain.contacts import ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.groups import GroupService
@@ -40,8 +41,11 @@ class Core:
         self.media = MediaService(self.db, self.clock, self.ids)
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
-        self.messages = MessageService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups)
-        self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media)
+        self.chats = ChatService(self.db, self.clock, self.bus)
+        self.messages = MessageService(
+            self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats
+        )
+        self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
         self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, WebhookSettings.from_environ())
         self.bus.subscribe(self.webhooks.on_event)
         self.inbox = CaptureInbox()
@@ -131,3 +135,4 @@ class Core:
         await self.messages.load()
         await self.contacts.load()
         await self.groups.load()
+        await self.chats.load()

@@ -16,6 +16,7 @@ import msgspec
 
 from emulator.clock import Clock
 from emulator.domain import errors
+from emulator.domain.chats import ChatService
 from emulator.domain.events import EventBus
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.media import MediaService, accepted_file_type, decode_base64_upload
@@ -117,7 +118,14 @@ _HAPPENINGS = ("reaction", "vote", "call", "receipt", "contact_update", "chat", 
 
 class InboundService:
     def __init__(
-        self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, messages: MessageService, media: MediaService
+        self,
+        db: Database,
+        clock: Clock,
+        ids: IdGenerator,
+        bus: EventBus,
+        messages: MessageService,
+        media: MediaService,
+        chats: ChatService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -125,6 +133,7 @@ class InboundService:
         self._bus = bus
         self._messages = messages
         self._media = media
+        self._chats = chats
 
     async def inject(self, session: Session, inbound: Inbound, base_url: str) -> dict[str, Any]:
         """Make `inbound` happen to `session`; answers what it made (a message's id and key, ...)."""
@@ -269,19 +278,10 @@ class InboundService:
         assert change is not None
         chat_id = inbound.group or inbound.channel or str(_sender(inbound))
         if change.event == "delete":
-            self._bus.publish(session.id, "chats.delete", [chat_id])
+            self._chats.delete(session.id, chat_id)
             return {"id": chat_id}
-        given = {
-            "name": change.name,
-            "unreadCount": change.unread_count,
-            "archived": change.archived,
-            "pinned": change.pinned,
-            "muteEndTime": change.mute_end_time,
-        }
-        chat = {"id": chat_id, "conversationTimestamp": int(self._clock.now())}
-        chat.update({k: v for k, v in given.items() if v is not None})
-        self._bus.publish(session.id, f"chats.{change.event}", [chat])
-        return chat
+        fields = {name: getattr(change, name) for name in ("name", "unread_count", "archived", "pinned", "mute_end_time")}
+        return self._chats.change(session.id, chat_id, change.event, **fields).as_event()
 
     async def _revoke(self, session: Session, inbound: Inbound) -> dict[str, Any]:
         assert inbound.revoke is not None

@@ -16,6 +16,7 @@ import msgspec
 
 from emulator.clock import Clock
 from emulator.domain import errors
+from emulator.domain.chats import ChatService
 from emulator.domain.contacts import SEND_TO_BLOCKED, ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.groups import GroupService
@@ -109,6 +110,7 @@ class MessageService:
         sessions: SessionService,
         contacts: ContactService,
         groups: GroupService,
+        chats: ChatService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -117,6 +119,7 @@ class MessageService:
         self._sessions = sessions
         self._contacts = contacts
         self._groups = groups
+        self._chats = chats
         self._next_id = FIRST_MESSAGE_ID
         # Sent messages still moving through their delivery steps, and the steps, by due time.
         self._in_flight: dict[int, Message] = {}
@@ -157,6 +160,7 @@ class MessageService:
             status=PENDING,
             behaviour=self._behaviour_for(session, recipient),
         )
+        self._chats.message_sent(session.id, message.remote_jid)
         self._schedule(message)
         return message
 
@@ -336,6 +340,7 @@ class MessageService:
             status=DELIVERED,
         )
         self._publish_received(message)
+        self._chats.message_received(session.id, remote_jid)
         if session.read_incoming_messages:
             await self._read(session, message)
         return message
@@ -354,6 +359,7 @@ class MessageService:
         if message.status >= READ or message.from_me:
             return
         self._set_status(message, READ)
+        self._chats.message_read(session.id, message.remote_jid)
         sender = self._session_at(message.remote_jid)
         if sender is None or sender.id == session.id:
             return

@@ -150,7 +150,9 @@ def test_contact_and_chat_changes(hooked: TestClient) -> None:
     inject(hooked, {"from": SOMEONE, "group": GROUP_JID, "chat": {"event": "update", "archived": True}})
     inject(hooked, {"from": SOMEONE, "chat": {"event": "delete"}})
     assert data_of(hooked, "contacts.update") == [[{"jid": "15551234567@s.whatsapp.net", "status": "Busy"}]]
-    assert data_of(hooked, "chats.update") == [[{"id": GROUP_JID, "conversationTimestamp": 1735689600, "archived": True}]]
+    assert data_of(hooked, "chats.update") == [
+        [{"id": GROUP_JID, "conversationTimestamp": 1735689600, "unreadCount": 0, "archived": True}]
+    ]
     assert data_of(hooked, "chats.delete") == [["15551234567@s.whatsapp.net"]]
 
 
