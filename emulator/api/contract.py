@@ -1,0 +1,506 @@
+"""The vendor API's OpenAPI 3.1 document, built from the code so that it cannot drift from it.
+
+Request bodies and query strings come from the very structs the handlers parse with; the
+response shapes below describe what the handlers answer (CONTRACT-NOTES section 3). Admin
+routes stay out: they are the emulator's own API, not the vendor's.
+
+Write the published copy with `python -m emulator.api.contract > openapi/wasenderapi.json`;
+the app serves the same document at GET /openapi.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any, NamedTuple
+
+import msgspec
+from litestar import get
+
+from emulator.api.contacts import ListQuery, SaveContactBody
+from emulator.api.groups import AcceptInviteBody, CreateGroupBody, ParticipantsBody, RolesBody, SettingsBody
+from emulator.api.media import Base64Upload, DecryptBody
+from emulator.api.messages import EditBody, MessageLogQuery, ReadBody, SendMessageBody
+from emulator.api.responses import SESSION_FIELDS
+from emulator.api.sessions import ConnectBody, CreateSessionBody, PageQuery, PresenceBody, QrQuery, UpdateSessionBody
+from emulator.domain.events import DOCUMENTED_EVENTS
+from emulator.domain.sessions import Session, Status
+
+REF_TEMPLATE = "#/components/schemas/{name}"
+PAT = "personalAccessToken"
+SESSION_KEY = "sessionApiKey"
+# Answers any endpoint may give: auth, unknown resource, plan limits, state refusals, validation, rate limit.
+ERROR_STATUSES = (400, 401, 403, 404, 422, 429)
+
+
+# Response shapes -----------------------------------------------------------------------------
+
+
+class QrCode(msgspec.Struct):
+    # The docs name it qrCode; the Python SDK reads qr_code.
+    qrCode: str
+    qr_code: str
+
+
+class ConnectResult(msgspec.Struct):
+    status: Status
+    qrCode: str | None = None
+    qr_code: str | None = None
+    message: str | None = None
+
+
+class StatusMessage(msgspec.Struct):
+    status: Status
+    message: str
+
+
+class LaravelPage(msgspec.Struct):
+    current_page: int
+    data: list[dict[str, Any]]
+    first_page_url: str
+    from_: int | None = msgspec.field(name="from")
+    last_page: int
+    last_page_url: str
+    next_page_url: str | None
+    path: str
+    per_page: int
+    prev_page_url: str | None
+    to: int | None
+    total: int
+
+
+class SessionUser(msgspec.Struct):
+    id: str
+    name: str | None
+    lid: str | None
+
+
+class Account(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+
+
+class SentMessage(msgspec.Struct):
+    msgId: int
+    jid: str
+    status: str
+
+
+class MessageInfo(msgspec.Struct):
+    remoteJid: str
+    id: str
+    msgId: int
+    key: dict[str, Any]
+    message: dict[str, Any]
+    messageTimestamp: str
+    status: int
+
+
+class Contact(msgspec.Struct):
+    id: str
+    jid: str
+    name: str | None
+    notify: str | None
+    verifiedName: str | None
+    status: str | None
+    lid: str | None
+    imgUrl: str | None
+
+
+class Pagination(msgspec.Struct):
+    total: int
+    page: int
+    limit: int
+    totalPages: int
+
+
+class Participant(msgspec.Struct):
+    id: str
+    jid: str
+    lid: str | None
+    admin: str | None
+    isAdmin: bool
+    isSuperAdmin: bool
+
+
+class GroupMetadata(msgspec.Struct):
+    id: str
+    jid: str
+    subject: str
+    creation: int
+    owner: str | None
+    desc: str | None
+    participants: list[Participant]
+    imgUrl: str | None
+
+
+class GroupSummary(msgspec.Struct):
+    id: str
+    jid: str
+    name: str
+    subject: str
+    imgUrl: str | None
+
+
+class ParticipantOutcome(msgspec.Struct):
+    status: int
+    jid: str
+    id: str
+    message: str
+
+
+class GroupSettings(msgspec.Struct):
+    subject: str
+    description: str | None
+    announce: bool
+    restrict: bool
+    joinApproval: bool
+    memberAdd: bool
+    imgUrl: str | None
+
+
+class InviteLink(msgspec.Struct):
+    link: str
+    inviteLink: str
+    code: str
+
+
+class WebhookEnvelope(msgspec.Struct):
+    event: str
+    timestamp: int
+    sessionId: str
+    data: Any
+
+
+# Schema helpers ------------------------------------------------------------------------------
+
+
+def ref(component: type | str) -> dict[str, Any]:
+    """A reference to a schema component, named by its struct or by name."""
+    return {"$ref": REF_TEMPLATE.format(name=component if isinstance(component, str) else component.__name__)}
+
+
+def obj(**properties: Any) -> dict[str, Any]:
+    """An object with these properties, all of them required."""
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+SUCCESS = {"const": True}
+
+
+def ok(data: dict[str, Any] | None = None, **top_level: Any) -> dict[str, Any]:
+    """The `{success: true, data?, ...}` envelope of every 2xx body."""
+    return obj(success=SUCCESS, **({"data": data} if data is not None else {}), **top_level)
+
+
+def list_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+def listing(item: dict[str, Any]) -> dict[str, Any]:
+    """A plain list, or with `?paginated=true` the `{items, pagination}` page."""
+    return ok({"anyOf": [list_of(item), obj(items=list_of(item), pagination=ref(Pagination))]})
+
+
+SESSION_OBJECT = ref("SessionObject")
+PUBLIC_URL = ok(obj(publicUrl=STRING), publicUrl=STRING)
+MESSAGE_ONLY = ok(message=STRING)
+STATUS_ONLY = ok(status=ref(Status))
+OUTCOMES = ok(list_of(ref(ParticipantOutcome)))
+
+
+# The operations ------------------------------------------------------------------------------
+
+
+class Operation(NamedTuple):
+    method: str
+    path: str
+    summary: str
+    security: tuple[str, ...]
+    success: dict[str, Any] | None  # None: 204 No Content
+    body: type | None = None
+    query: type | None = None
+
+
+SESSIONS = "/api/whatsapp-sessions"
+SESSION = SESSIONS + "/{session_id}"
+ACCOUNT = (PAT,)
+KEY = (SESSION_KEY,)
+BOTH = (PAT, SESSION_KEY)
+
+OPERATIONS = (
+    Operation("get", "/auth-check", "Check a personal access token", ACCOUNT, ok(ref(Account), message=STRING)),
+    Operation("get", "/api/auth-check", "Check a personal access token", ACCOUNT, ok(ref(Account), message=STRING)),
+    Operation("get", SESSIONS, "Get all WhatsApp sessions", ACCOUNT, ok(list_of(SESSION_OBJECT))),
+    Operation("post", SESSIONS, "Create a WhatsApp session", ACCOUNT, ok(SESSION_OBJECT), CreateSessionBody),
+    Operation("get", SESSION, "Get WhatsApp session details", BOTH, ok(SESSION_OBJECT)),
+    Operation("put", SESSION, "Update a WhatsApp session", BOTH, ok(SESSION_OBJECT), UpdateSessionBody),
+    Operation("delete", SESSION, "Delete a WhatsApp session", BOTH, None),
+    Operation("post", SESSION + "/connect", "Connect a WhatsApp session", BOTH, ok(ref(ConnectResult)), ConnectBody, QrQuery),
+    Operation("get", SESSION + "/qrcode", "Get the session's QR code", BOTH, ok(ref(QrCode)), None, QrQuery),
+    Operation("get", SESSION + "/qr-code", "Get the session's QR code", BOTH, ok(ref(QrCode)), None, QrQuery),
+    Operation("post", SESSION + "/disconnect", "Disconnect a WhatsApp session", BOTH, ok(ref(StatusMessage))),
+    Operation("post", SESSION + "/restart", "Restart a WhatsApp session", BOTH, MESSAGE_ONLY),
+    Operation("post", SESSION + "/regenerate-key", "Regenerate the session's API key", BOTH, ok(api_key=STRING)),
+    Operation("get", SESSION + "/session-logs", "Get session logs", BOTH, ok(ref(LaravelPage)), None, PageQuery),
+    Operation("get", SESSION + "/message-logs", "Get message logs", BOTH, ok(ref(LaravelPage)), None, MessageLogQuery),
+    Operation("get", "/api/status", "Get the session's status", KEY, STATUS_ONLY),
+    Operation("get", "/api/sessions/{session_id}/status", "Get a session's status", KEY, STATUS_ONLY),
+    Operation("get", "/api/user", "Get the session's user", KEY, ok(ref(SessionUser))),
+    Operation("get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists={"type": "boolean"}))),
+    Operation("post", "/api/send-presence-update", "Send a presence update", KEY, ok(obj(jid=STRING, type=STRING)), PresenceBody),
+    Operation("post", "/api/send-message", "Send a message of any kind", KEY, ok(ref(SentMessage)), SendMessageBody),
+    Operation("get", "/api/messages/{msg_id}/info", "Get message info", KEY, ok(ref(MessageInfo))),
+    Operation("put", "/api/messages/{msg_id}", "Edit a message", KEY, ok(ref(MessageInfo)), EditBody),
+    Operation("delete", "/api/messages/{msg_id}", "Delete a message", KEY, MESSAGE_ONLY),
+    Operation("post", "/api/messages/{msg_id}/resend", "Resend a failed message", KEY, MESSAGE_ONLY),
+    Operation("post", "/api/messages/read", "Mark a message as read", KEY, ok(obj(status=STRING)), ReadBody),
+    Operation("post", "/api/upload", "Upload a media file", KEY, PUBLIC_URL, Base64Upload),
+    Operation("post", "/api/decrypt-media", "Decrypt a media file", KEY, PUBLIC_URL, DecryptBody),
+    Operation("get", "/api/contacts", "Get all contacts", KEY, listing(ref(Contact)), None, ListQuery),
+    Operation(
+        "put", "/api/contacts", "Create or update a contact", KEY, ok(obj(jid=STRING, fullName=NULLABLE_STRING)), SaveContactBody
+    ),
+    Operation("get", "/api/contacts/{phone}", "Get contact info", KEY, ok(ref(Contact))),
+    Operation("get", "/api/contacts/{phone}/picture", "Get a contact's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING))),
+    Operation("post", "/api/contacts/{phone}/block", "Block a contact", KEY, ok(obj(message=STRING))),
+    Operation("post", "/api/contacts/{phone}/unblock", "Unblock a contact", KEY, ok(obj(message=STRING))),
+    Operation("get", "/api/lid-from-pn/{pn}", "Get the LID of a phone number", KEY, ok(obj(lid=STRING))),
+    Operation("get", "/api/pn-from-lid/{lid}", "Get the phone number of a LID", KEY, ok(obj(pn=STRING))),
+    Operation("post", "/api/groups", "Create a group", KEY, ok(ref(GroupMetadata)), CreateGroupBody),
+    Operation("get", "/api/groups", "Get all groups", KEY, listing(ref(GroupSummary)), None, ListQuery),
+    Operation("get", "/api/groups/{jid}/metadata", "Get group metadata", KEY, ok(ref(GroupMetadata))),
+    Operation("get", "/api/groups/{jid}/participants", "Get group participants", KEY, ok(list_of(ref(Participant)))),
+    Operation("post", "/api/groups/{jid}/participants/add", "Add group participants", KEY, OUTCOMES, ParticipantsBody),
+    Operation("post", "/api/groups/{jid}/participants/remove", "Remove group participants", KEY, OUTCOMES, ParticipantsBody),
+    Operation("put", "/api/groups/{jid}/participants/update", "Promote or demote participants", KEY, OUTCOMES, RolesBody),
+    Operation("put", "/api/groups/{jid}/settings", "Update group settings", KEY, ok(ref(GroupSettings)), SettingsBody),
+    Operation("get", "/api/groups/{jid}/invite-link", "Get a group's invite link", KEY, ok(ref(InviteLink), inviteLink=STRING)),
+    Operation(
+        "get", "/api/groups/invite/{code}", "Get invite info", KEY,
+        ok({"allOf": [ref(GroupMetadata), obj(inviteCode=STRING, groupJid=STRING)]}),
+    ),
+    Operation(
+        "post", "/api/groups/invite/accept", "Accept a group invite", KEY, ok(obj(id=STRING, jid=STRING)), AcceptInviteBody
+    ),
+    Operation("post", "/api/groups/{jid}/leave", "Leave a group", KEY, ok({"type": "object"})),
+    Operation(
+        "get", "/api/groups/{jid}/picture", "Get a group's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING, url=NULLABLE_STRING))
+    ),
+)
+
+RESPONSE_STRUCTS = (
+    QrCode, ConnectResult, StatusMessage, LaravelPage, SessionUser, Account, SentMessage, MessageInfo,
+    Contact, Pagination, Participant, GroupMetadata, GroupSummary, ParticipantOutcome, GroupSettings, InviteLink,
+    WebhookEnvelope,
+)
+INTEGER_PATH_PARAMETERS = ("session_id", "msg_id")
+# Examples as the doc pages write them; they name the default fixtures' session, contact and
+# group, so a contract test's example requests reach real state, not only "not found".
+PATH_EXAMPLES: dict[str, Any] = {
+    "session_id": 1,
+    "msg_id": 1,
+    "phone_number": "15551234567",
+    "phone": "15551234567",
+    "pn": "15551234567",
+    "jid": "120363000000000001@g.us",
+    "code": "EmuDemoAdminInvite0001",
+}
+BODY_EXAMPLES: dict[type, dict[str, Any]] = {
+    CreateSessionBody: {"name": "Business", "phone_number": "+15550109999", "account_protection": True, "log_messages": True},
+    UpdateSessionBody: {"name": "Renamed", "webhook_enabled": False},
+    PresenceBody: {"jid": "15551234567@s.whatsapp.net", "type": "composing"},
+    SendMessageBody: {"to": "+15551234567", "text": "Hello from the contract test"},
+    EditBody: {"text": "Edited"},
+    ReadBody: {"key": {"id": "3EB0C767D71D4A1B2C3D", "remoteJid": "15551234567@s.whatsapp.net", "fromMe": False}},
+    SaveContactBody: {"jid": "15551234567@s.whatsapp.net", "fullName": "Alice Example"},
+    CreateGroupBody: {"name": "Contract test group", "participants": ["+15551234567"]},
+    ParticipantsBody: {"participants": ["+15559876543"]},
+    RolesBody: {"action": "promote", "participants": ["+15551234567"]},
+    SettingsBody: {"subject": "Renamed group", "announce": False},
+    AcceptInviteBody: {"code": "EmuDemoAdminInvite0001"},
+}
+ISO_TIMESTAMPS = ("last_active_at", "created_at", "updated_at")
+
+
+# Building the document -----------------------------------------------------------------------
+
+
+def _request_structs() -> list[type]:
+    return [t for op in OPERATIONS for t in (op.body, op.query) if t is not None]
+
+
+def _components() -> dict[str, Any]:
+    _, schemas = msgspec.json.schema_components(
+        [*_request_structs(), *RESPONSE_STRUCTS, Session], ref_template=REF_TEMPLATE
+    )
+    schemas["SessionObject"] = _session_object(schemas.pop("Session"))
+    return schemas
+
+
+def _session_object(session: dict[str, Any]) -> dict[str, Any]:
+    """What responses.session_json makes of a Session: its fields, the owner and ISO timestamps."""
+    copied = {name: session["properties"][name] for name in SESSION_FIELDS}
+    properties = {**copied, "user_id": {"type": "integer"}, **{name: STRING for name in ISO_TIMESTAMPS}}
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _query_parameters(query: type, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    struct_schema = schemas[query.__name__]
+    required = set(struct_schema.get("required", ()))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": schema}
+        for name, schema in struct_schema["properties"].items()
+    ]
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if name in INTEGER_PATH_PARAMETERS else "string"},
+            **({"example": PATH_EXAMPLES[name]} if name in PATH_EXAMPLES else {}),
+        }
+        for name in re.findall(r"\{(\w+)\}", path)
+    ]
+
+
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests allowed in the current window.",
+    "X-RateLimit-Remaining": "Requests left in the current window.",
+    "X-RateLimit-Reset": "When the window resets, in Unix seconds.",
+}
+ERROR_BODIES = {422: "ValidationError", 429: "RateLimited"}
+
+
+def _header_components() -> dict[str, Any]:
+    # Present whenever rate limiting is on (the default); `--rate-limits off` drops them.
+    return {name: {"description": text, "schema": {"type": "integer"}} for name, text in RATE_LIMIT_HEADERS.items()}
+
+
+def _json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    headers = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+    return {"description": description, "headers": headers, "content": {"application/json": {"schema": schema}}}
+
+
+def _error_response_components() -> dict[str, Any]:
+    names = {ERROR_BODIES.get(code, "Error") for code in ERROR_STATUSES}
+    return {name: _json_response(name, ref(name)) for name in sorted(names)}
+
+
+def _error_responses() -> dict[str, Any]:
+    return {str(code): {"$ref": f"#/components/responses/{ERROR_BODIES.get(code, 'Error')}"} for code in ERROR_STATUSES}
+
+
+def _request_body(body: type, schemas: dict[str, Any]) -> dict[str, Any]:
+    # No body counts as `{}` (CONTRACT-NOTES 4), so a body is required only where a field is.
+    required = bool(schemas[body.__name__].get("required"))
+    json_body: dict[str, Any] = {"schema": ref(body)}
+    if body in BODY_EXAMPLES:
+        json_body["example"] = BODY_EXAMPLES[body]
+    content = {"application/json": json_body}
+    if body is Base64Upload:
+        # The Python SDK uploads multipart with a `file` part.
+        content["multipart/form-data"] = {"schema": obj(file={"type": "string", "format": "binary"})}
+    return {"required": required, "content": content}
+
+
+def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    parameters = _path_parameters(op.path) + (_query_parameters(op.query, schemas) if op.query else [])
+    success = {"204": {"description": "No Content"}} if op.success is None else {"200": _json_response("OK", op.success)}
+    built: dict[str, Any] = {
+        "summary": op.summary,
+        "operationId": f"{op.method}{re.sub(r'[^A-Za-z0-9]+', '_', op.path)}",
+        "security": [{scheme: []} for scheme in op.security],
+        "responses": {**success, **_error_responses()},
+    }
+    if parameters:
+        built["parameters"] = parameters
+    if op.body is not None:
+        built["requestBody"] = _request_body(op.body, schemas)
+    return built
+
+
+def _error_schemas() -> dict[str, Any]:
+    # `error` repeats `message` where a doc page shows the text there.
+    error = {
+        "type": "object",
+        "properties": {"success": {"const": False}, "message": STRING, "error": STRING},
+        "required": ["success", "message"],
+    }
+    field_errors = {"type": "object", "additionalProperties": list_of(STRING)}
+    return {
+        "Error": error,
+        # Validation names the faults per field; a refused media file is a 422 without them.
+        "ValidationError": {"allOf": [error, {"type": "object", "properties": {"errors": field_errors}}]},
+        "RateLimited": {"allOf": [error, obj(retry_after={"type": "integer"})]},
+    }
+
+
+def _webhooks() -> dict[str, Any]:
+    def event(name: str) -> dict[str, Any]:
+        envelope = {"allOf": [ref(WebhookEnvelope), obj(event={"const": name})]}
+        return {
+            "post": {
+                "summary": f"The {name} event",
+                "parameters": [
+                    {"name": "X-Webhook-Signature", "in": "header", "required": True, "schema": STRING,
+                     "description": "The session's webhook_secret, as is (not an HMAC)."}
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": envelope}}},
+                "responses": {"200": {"description": "Received"}},
+            }
+        }
+
+    return {name: event(name) for name in DOCUMENTED_EVENTS}
+
+
+def _security_schemes() -> dict[str, Any]:
+    return {
+        PAT: {"type": "http", "scheme": "bearer", "description": "A personal access token: account-level endpoints."},
+        SESSION_KEY: {"type": "http", "scheme": "bearer", "description": "A session's API key: that session's endpoints."},
+    }
+
+
+@cache
+def build() -> dict[str, Any]:
+    schemas = _components()
+    paths: dict[str, Any] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "WasenderAPI",
+            "version": "1.0.0",
+            "description": "The WasenderAPI REST API as the emulator serves it.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "webhooks": _webhooks(),
+        "components": {
+            "schemas": {**schemas, **_error_schemas()},
+            "responses": _error_response_components(),
+            "headers": _header_components(),
+            "securitySchemes": _security_schemes(),
+        },
+    }
+
+
+def document_text() -> str:
+    return json.dumps(build(), indent=2) + "\n"
+
+
+@get("/openapi.json", name="openapi", media_type="application/json")
+async def openapi_document() -> dict[str, Any]:
+    return build()
+
+
+if __name__ == "__main__":
+    print(document_text(), end="")
