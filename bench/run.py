@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -113,6 +114,44 @@ def stored_messages(url: str) -> int:
     return logs.json()["data"]["total"]
 
 
+PRISM_PREFIX = HERE.parent / ".venv" / "prism"
+OPENAPI = HERE.parent / "openapi" / "wasenderapi.json"
+
+
+def prism_send() -> dict[str, float]:
+    """The same send-message load against Stoplight Prism mocking our OpenAPI document."""
+    prism = PRISM_PREFIX / "node_modules" / ".bin" / "prism"
+    if not prism.exists():
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(PRISM_PREFIX), "@stoplight/prism-cli"],
+            check=True, timeout=600,
+        )  # fmt: skip
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(prism), "mock", str(OPENAPI), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/send-message"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.post(url, json={"to": "+15551234567", "text": "up?"}, headers={"Authorization": f"Bearer {API_KEY}"})
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        return wrk(url, HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def listening_sessions(url: str, receiver_url: str, count: int) -> list[str]:
     """`count` connected sessions of a new account, each with its webhook on `receiver_url`."""
     pat = httpx.post(f"{url}/admin/accounts", json={"session_limit": count}).json()["data"]["personal_access_token"]
@@ -179,6 +218,8 @@ def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
     figures = measure()
+    if OPENAPI.exists() and shutil.which("npm"):
+        figures["prism_send_message"] = prism_send()
     send, memory, reset, hooks = figures["send_message"], figures["memory"], figures["reset"], figures["webhooks"]
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -200,6 +241,11 @@ def main() -> int:
         ("webhook deliveries/s, 100 ms receiver", hooks["deliveries_per_second"],
          f">= {TARGETS['webhook_deliveries_per_s']}"),
     ]
+    if "prism_send_message" in figures:
+        prism = figures["prism_send_message"]
+        ratio = round(send["requests_per_second"] / max(prism["requests_per_second"], 1), 2)
+        rows.insert(4, ("Prism send-message requests/s", prism["requests_per_second"], "(for comparison)"))
+        rows.insert(5, ("emulator / Prism", ratio, ">= 2"))
     print(f"\n{results['machine']}, {CONNECTIONS} connections, {SECONDS} s, {results['date']}")
     print(f"{'measure':<36}{'value':>12}  target")
     for name, value, target in rows:
