@@ -1,7 +1,7 @@
 """The vendor API's OpenAPI 3.1 document, built from the code so that it cannot drift from it.
 
 Request bodies and query strings come from the very structs the handlers parse with; the
-response shapes below describe what the handlers answer (CONTRACT-NOTES section 3). Admin
+response shapes below describe what the handlers answer, as the service documents them. Admin
 routes stay out: they are the emulator's own API, not the vendor's.
 
 Write the published copy with `python -m emulator.api.contract > openapi/wasenderapi.json`;
@@ -399,7 +399,7 @@ def _error_responses() -> dict[str, Any]:
 
 
 def _request_body(body: type, schemas: dict[str, Any]) -> dict[str, Any]:
-    # No body counts as `{}` (CONTRACT-NOTES 4), so a body is required only where a field is.
+    # As in Laravel, no body counts as `{}`, so a body is required only where a field is.
     required = bool(schemas[body.__name__].get("required"))
     json_body: dict[str, Any] = {"schema": ref(body)}
     if body in BODY_EXAMPLES:
