@@ -40,7 +40,9 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
             await _refuse(send, busy)
             return
         try:
-            decision = limiter.hit(f"{identity}|{kind or handler.name}", rules, now)
+            # Limits count per endpoint; aliases of one endpoint (qrcode, qr-code) share its count.
+            endpoint = kind or f"{scope['method']} {min(handler.paths)}"
+            decision = limiter.hit(f"{identity}|{endpoint}", rules, now)
             if not decision.allowed:
                 await _refuse(send, decision)
                 return

@@ -138,6 +138,18 @@ def test_metadata_and_participants_share_one_limit(client: TestClient) -> None:
     assert client.get(f"/api/groups/{GROUP}/metadata", headers=auth(CONNECTED_KEY)).status_code == 429
 
 
+def test_every_endpoint_counts_on_its_own(client: TestClient) -> None:
+    logs, details = f"/api/whatsapp-sessions/{CONNECTED_ID}/session-logs", f"/api/whatsapp-sessions/{CONNECTED_ID}"
+    for _ in range(3):
+        client.get(logs, headers=auth(CONNECTED_KEY))
+    assert client.get(details, headers=auth(CONNECTED_KEY)).headers["x-ratelimit-remaining"] == "5999"
+    assert client.get(logs, headers=auth(CONNECTED_KEY)).headers["x-ratelimit-remaining"] == "5996"
+    qr_alias = client.get(f"{details}/qr-code", headers=auth(CONNECTED_KEY))
+    assert client.get(f"{details}/qrcode", headers=auth(CONNECTED_KEY)).headers["x-ratelimit-remaining"] == str(
+        int(qr_alias.headers["x-ratelimit-remaining"]) - 1
+    )
+
+
 def test_limits_are_per_session(client: TestClient) -> None:
     first = connected_session(client, plan="trial")
     assert send(client, first).status_code == 200
