@@ -13,7 +13,7 @@ from emulator.api.admin import admin_guard
 from emulator.api.auth import calling_session, core_of
 from emulator.api.contacts import listing, picture_url
 from emulator.api.responses import ok
-from emulator.api.validation import http_url_problem, parse_body
+from emulator.api.validation import HttpUrl, parse_body
 from emulator.domain.groups import INVITE_LINK_PREFIX, Group, Outcome, SettingsChange, group_avatar_name
 
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]  # WhatsApp's subject limit
@@ -43,7 +43,7 @@ class SettingsBody(msgspec.Struct):
     restrict: bool | None = None
     joinApproval: bool | None = None
     memberAdd: bool | None = None
-    profilePicUrl: Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": http_url_problem})] | None = None
+    profilePicUrl: HttpUrl | None = None
 
 
 class AcceptInviteBody(msgspec.Struct):

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from emulator.api.auth import calling_session, core_of, managed_session
 from emulator.api.lean import lean_post
 from emulator.api.responses import laravel_page, ok, sql_datetime
-from emulator.api.validation import http_url_problem, parse_body, parse_query
+from emulator.api.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.message_content import ContactCard, Draft, Location, Poll, check_draft, infer_kind
 from emulator.domain.messages import STATUS_CODES, Message
@@ -30,7 +30,6 @@ def _coordinate(limit: int):  # noqa: ANN202 - a field rule
     return problem
 
 
-Url = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": http_url_problem})]
 Short = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Text = Annotated[str, msgspec.Meta(max_length=65_536)]
 
@@ -57,11 +56,11 @@ class SendMessageBody(msgspec.Struct):
     to: Short
     messageType: Literal["text", "image", "video", "document", "audio", "sticker", "contact", "location", "poll"] | None = None
     text: Text | None = None
-    imageUrl: Url | None = None
-    videoUrl: Url | None = None
-    documentUrl: Url | None = None
-    audioUrl: Url | None = None
-    stickerUrl: Url | None = None
+    imageUrl: HttpUrl | None = None
+    videoUrl: HttpUrl | None = None
+    documentUrl: HttpUrl | None = None
+    audioUrl: HttpUrl | None = None
+    stickerUrl: HttpUrl | None = None
     fileName: Short | None = None
     contact: ContactBody | None = None
     location: LocationBody | None = None

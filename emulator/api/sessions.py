@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from emulator.api.auth import calling_account, calling_session, core_of, managed_session
 from emulator.api.responses import iso_micro, laravel_page, ok, session_json
-from emulator.api.validation import http_url_problem, parse_body, parse_query
+from emulator.api.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.events import WEBHOOK_EVENT_NAMES
 from emulator.domain.jids import parse_jid, phone_digits
@@ -29,13 +29,12 @@ WebhookEventName = Literal[WEBHOOK_EVENT_NAMES]  # type: ignore[valid-type]
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 PhoneNumber = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9]{7,15}$")]
-WebhookUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": http_url_problem})]
 ProxyUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": proxy_url_problem})]
 
 
 class SessionSettingsBody(msgspec.Struct, kw_only=True):
     read_incoming_messages: bool | None = None
-    webhook_url: WebhookUrl | None = None
+    webhook_url: HttpUrl | None = None
     webhook_enabled: bool | None = None
     webhook_events: list[WebhookEventName] | None = None
     auto_reject_calls: bool | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
@@ -111,12 +111,23 @@ def _rule_errors(parsed: msgspec.Struct, prefix: str = "") -> dict[str, list[str
     return errors
 
 
+INVALID_URL = "The :attribute field must be a valid URL."
+
+
 def http_url_problem(value: str) -> str | None:
     """Laravel's `url` rule, narrowed to what a webhook or a media URL can be."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:  # an unbalanced IPv6 bracket, a bad port
+        return INVALID_URL
     if parts.scheme in ("http", "https") and parts.hostname:
         return None
-    return "The :attribute field must be a valid URL."
+    return INVALID_URL
+
+
+# A media, webhook or picture URL, as the API takes them.
+HttpUrl = Annotated[str, msgspec.Meta(max_length=2048, extra={"rule": http_url_problem}, extra_json_schema={"format": "uri"})]
 
 
 # The slow path: every fault, named ---------------------------------------------------------

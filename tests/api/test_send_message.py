@@ -138,6 +138,7 @@ def test_msg_ids_are_increasing_integers(client: TestClient) -> None:
          {"imageUrl": ["The image url field is required when message type is image."]}),
         ({"to": TO, "messageType": "fax", "text": "x"}, {"messageType": ["The selected message type is invalid."]}),
         ({"to": TO, "imageUrl": "not a url"}, {"imageUrl": ["The image url field must be a valid URL."]}),
+        ({"to": TO, "imageUrl": "http://a["}, {"imageUrl": ["The image url field must be a valid URL."]}),
         ({"to": TO, "text": "x", "replyTo": 999_999}, {"replyTo": ["The selected reply to is invalid."]}),
         ({"to": TO, "text": "x", "replyTo": "1"}, {"replyTo": ["The reply to field must be an integer."]}),
         ({"to": TO, "text": "x", "mentions": ["bob"]}, {"mentions.0": ["The mentions.0 field must be a WhatsApp user JID."]}),

@@ -68,6 +68,7 @@ def test_create_stores_what_the_client_sent(client: TestClient) -> None:
         ({"webhook_events": ["session.status", "message"]}, "webhook_events.1",
          "The selected webhook events.1 is invalid."),
         ({"webhook_url": "not a url"}, "webhook_url", "The webhook url field must be a valid URL."),
+        ({"webhook_url": "http://receiver.test:99999/"}, "webhook_url", "The webhook url field must be a valid URL."),
         ({"proxy_url": "ftp://proxy.example.com"}, "proxy_url",
          "The proxy url field must use one of the protocols http, https, socks5."),
         ({"proxy_url": "http://10.1.2.3:8080"}, "proxy_url",
