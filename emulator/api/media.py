@@ -8,6 +8,7 @@ from urllib.parse import quote
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
@@ -54,6 +55,9 @@ async def _multipart_file(request: Request[Any, Any, Any]) -> tuple[bytes, str |
     except UnicodeDecodeError:
         # Litestar decodes a part without a file name as text.
         raise errors.ValidationFailed({"file": [NOT_A_FILE]}) from None
+    except ClientException:
+        # A body that does not parse as multipart holds no file, as PHP sees it.
+        raise errors.ValidationFailed({"file": [FILE_REQUIRED]}) from None
     part = form.get("file")
     if part is None or part == "":
         raise errors.ValidationFailed({"file": [FILE_REQUIRED]})

@@ -197,6 +197,13 @@ def test_multipart_binary_field_without_file_name_is_not_a_file(client: TestClie
     assert response.json()["errors"] == {"file": ["The file field must be a file."]}
 
 
+def test_a_body_that_is_not_multipart_holds_no_file(client: TestClient) -> None:
+    headers = auth(CONNECTED_KEY) | {"Content-Type": "multipart/form-data; boundary=b0"}
+    response = client.post("/api/upload", content=b"--b0\r\n-1--b0--\r\n", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"file": ["The file field is required."]}
+
+
 # Refusals -----------------------------------------------------------------------------------
 
 
