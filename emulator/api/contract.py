@@ -24,7 +24,9 @@ from emulator.api.media import Base64Upload, DecryptBody
 from emulator.api.messages import EditBody, MessageLogQuery, ReadBody, SendMessageBody
 from emulator.api.responses import SESSION_FIELDS
 from emulator.api.sessions import ConnectBody, CreateSessionBody, PageQuery, PresenceBody, QrQuery, UpdateSessionBody
+from emulator.coverage import SEND_VARIANTS
 from emulator.domain.events import DOCUMENTED_EVENTS
+from emulator.domain.message_content import KIND_FIELD, MEDIA_FIELDS, OBJECT_FIELDS, VIEW_ONCE_KINDS
 from emulator.domain.sessions import Session, Status
 
 REF_TEMPLATE = "#/components/schemas/{name}"
@@ -189,6 +191,7 @@ def obj(**properties: Any) -> dict[str, Any]:
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
+BINARY = {"type": "string", "format": "binary"}
 SUCCESS = {"const": True}
 
 
@@ -224,6 +227,11 @@ class Operation(NamedTuple):
     success: dict[str, Any] | None  # None: 204 No Content
     body: type | None = None
     query: type | None = None
+    # Statuses beyond the ones every operation may give (401, 429), a path parameter (404) and
+    # a body, query or formatted path parameter (422): 400 for a refusal in the current state,
+    # 403 for a plan limit, 404 for a resource named in the body.
+    refusals: tuple[int, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 SESSIONS = "/api/whatsapp-sessions"
@@ -231,65 +239,105 @@ SESSION = SESSIONS + "/{session_id}"
 ACCOUNT = (PAT,)
 KEY = (SESSION_KEY,)
 BOTH = (PAT, SESSION_KEY)
+STATE = (400,)
 
 OPERATIONS = (
-    Operation("get", "/auth-check", "Check a personal access token", ACCOUNT, ok(ref(Account), message=STRING)),
-    Operation("get", "/api/auth-check", "Check a personal access token", ACCOUNT, ok(ref(Account), message=STRING)),
+    Operation(
+        "get", "/api/auth-check", "Check a personal access token", ACCOUNT, ok(ref(Account), message=STRING),
+        aliases=("/auth-check",),
+    ),
     Operation("get", SESSIONS, "Get all WhatsApp sessions", ACCOUNT, ok(list_of(SESSION_OBJECT))),
-    Operation("post", SESSIONS, "Create a WhatsApp session", ACCOUNT, ok(SESSION_OBJECT), CreateSessionBody),
+    Operation("post", SESSIONS, "Create a WhatsApp session", ACCOUNT, ok(SESSION_OBJECT), CreateSessionBody, refusals=(403,)),
     Operation("get", SESSION, "Get WhatsApp session details", BOTH, ok(SESSION_OBJECT)),
     Operation("put", SESSION, "Update a WhatsApp session", BOTH, ok(SESSION_OBJECT), UpdateSessionBody),
     Operation("delete", SESSION, "Delete a WhatsApp session", BOTH, None),
-    Operation("post", SESSION + "/connect", "Connect a WhatsApp session", BOTH, ok(ref(ConnectResult)), ConnectBody, QrQuery),
-    Operation("get", SESSION + "/qrcode", "Get the session's QR code", BOTH, ok(ref(QrCode)), None, QrQuery),
-    Operation("get", SESSION + "/qr-code", "Get the session's QR code", BOTH, ok(ref(QrCode)), None, QrQuery),
-    Operation("post", SESSION + "/disconnect", "Disconnect a WhatsApp session", BOTH, ok(ref(StatusMessage))),
-    Operation("post", SESSION + "/restart", "Restart a WhatsApp session", BOTH, MESSAGE_ONLY),
-    Operation("post", SESSION + "/regenerate-key", "Regenerate the session's API key", BOTH, ok(api_key=STRING)),
+    Operation(
+        "post", SESSION + "/connect", "Connect a WhatsApp session", BOTH, ok(ref(ConnectResult)), ConnectBody, QrQuery,
+        refusals=(400, 403),
+    ),
+    Operation(
+        "get", SESSION + "/qrcode", "Get the session's QR code", BOTH, ok(ref(QrCode)), None, QrQuery,
+        refusals=(400, 403), aliases=(SESSION + "/qr-code",),
+    ),
+    Operation("post", SESSION + "/disconnect", "Disconnect a WhatsApp session", BOTH, ok(ref(StatusMessage)), refusals=STATE),
+    Operation("post", SESSION + "/restart", "Restart a WhatsApp session", BOTH, MESSAGE_ONLY, refusals=STATE),
+    Operation(
+        "post", SESSION + "/regenerate-key", "Regenerate the session's API key", BOTH, ok(api_key=STRING),
+        aliases=(SESSION + "/regenerate-api-key",),
+    ),
     Operation("get", SESSION + "/session-logs", "Get session logs", BOTH, ok(ref(LaravelPage)), None, PageQuery),
-    Operation("get", SESSION + "/message-logs", "Get message logs", BOTH, ok(ref(LaravelPage)), None, MessageLogQuery),
+    Operation(
+        "get", SESSION + "/message-logs", "Get message logs", BOTH, ok(ref(LaravelPage)), None, MessageLogQuery,
+        refusals=STATE,
+    ),
     Operation("get", "/api/status", "Get the session's status", KEY, STATUS_ONLY),
     Operation("get", "/api/sessions/{session_id}/status", "Get a session's status", KEY, STATUS_ONLY),
-    Operation("get", "/api/user", "Get the session's user", KEY, ok(ref(SessionUser))),
-    Operation("get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists={"type": "boolean"}))),
-    Operation("post", "/api/send-presence-update", "Send a presence update", KEY, ok(obj(jid=STRING, type=STRING)), PresenceBody),
-    Operation("post", "/api/send-message", "Send a message of any kind", KEY, ok(ref(SentMessage)), SendMessageBody),
-    Operation("get", "/api/messages/{msg_id}/info", "Get message info", KEY, ok(ref(MessageInfo))),
-    Operation("put", "/api/messages/{msg_id}", "Edit a message", KEY, ok(ref(MessageInfo)), EditBody),
-    Operation("delete", "/api/messages/{msg_id}", "Delete a message", KEY, MESSAGE_ONLY),
-    Operation("post", "/api/messages/{msg_id}/resend", "Resend a failed message", KEY, MESSAGE_ONLY),
-    Operation("post", "/api/messages/read", "Mark a message as read", KEY, ok(obj(status=STRING)), ReadBody),
-    Operation("post", "/api/upload", "Upload a media file", KEY, PUBLIC_URL, Base64Upload),
-    Operation("post", "/api/decrypt-media", "Decrypt a media file", KEY, PUBLIC_URL, DecryptBody),
-    Operation("get", "/api/contacts", "Get all contacts", KEY, listing(ref(Contact)), None, ListQuery),
+    Operation("get", "/api/user", "Get the session's user", KEY, ok(ref(SessionUser)), refusals=STATE),
     Operation(
-        "put", "/api/contacts", "Create or update a contact", KEY, ok(obj(jid=STRING, fullName=NULLABLE_STRING)), SaveContactBody
+        "get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists={"type": "boolean"})),
+        refusals=STATE,
     ),
-    Operation("get", "/api/contacts/{phone}", "Get contact info", KEY, ok(ref(Contact))),
-    Operation("get", "/api/contacts/{phone}/picture", "Get a contact's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING))),
-    Operation("post", "/api/contacts/{phone}/block", "Block a contact", KEY, ok(obj(message=STRING))),
-    Operation("post", "/api/contacts/{phone}/unblock", "Unblock a contact", KEY, ok(obj(message=STRING))),
-    Operation("get", "/api/lid-from-pn/{pn}", "Get the LID of a phone number", KEY, ok(obj(lid=STRING))),
-    Operation("get", "/api/pn-from-lid/{lid}", "Get the phone number of a LID", KEY, ok(obj(pn=STRING))),
-    Operation("post", "/api/groups", "Create a group", KEY, ok(ref(GroupMetadata)), CreateGroupBody),
-    Operation("get", "/api/groups", "Get all groups", KEY, listing(ref(GroupSummary)), None, ListQuery),
-    Operation("get", "/api/groups/{jid}/metadata", "Get group metadata", KEY, ok(ref(GroupMetadata))),
-    Operation("get", "/api/groups/{jid}/participants", "Get group participants", KEY, ok(list_of(ref(Participant)))),
-    Operation("post", "/api/groups/{jid}/participants/add", "Add group participants", KEY, OUTCOMES, ParticipantsBody),
-    Operation("post", "/api/groups/{jid}/participants/remove", "Remove group participants", KEY, OUTCOMES, ParticipantsBody),
-    Operation("put", "/api/groups/{jid}/participants/update", "Promote or demote participants", KEY, OUTCOMES, RolesBody),
-    Operation("put", "/api/groups/{jid}/settings", "Update group settings", KEY, ok(ref(GroupSettings)), SettingsBody),
-    Operation("get", "/api/groups/{jid}/invite-link", "Get a group's invite link", KEY, ok(ref(InviteLink), inviteLink=STRING)),
+    Operation(
+        "post", "/api/send-presence-update", "Send a presence update", KEY, ok(obj(jid=STRING, type=STRING)), PresenceBody,
+        refusals=STATE,
+    ),
+    Operation(
+        "post", "/api/send-message", "Send a message of any kind", KEY, ok(ref(SentMessage)), SendMessageBody,
+        refusals=(400, 404),
+    ),
+    Operation("get", "/api/messages/{msg_id}/info", "Get message info", KEY, ok(ref(MessageInfo)), refusals=STATE),
+    Operation("put", "/api/messages/{msg_id}", "Edit a message", KEY, ok(ref(MessageInfo)), EditBody, refusals=STATE),
+    Operation("delete", "/api/messages/{msg_id}", "Delete a message", KEY, MESSAGE_ONLY, refusals=STATE),
+    Operation("post", "/api/messages/{msg_id}/resend", "Resend a failed message", KEY, MESSAGE_ONLY, refusals=STATE),
+    Operation("post", "/api/messages/read", "Mark a message as read", KEY, ok(obj(status=STRING)), ReadBody, refusals=(400, 404)),
+    Operation("post", "/api/upload", "Upload a media file", KEY, PUBLIC_URL, Base64Upload),
+    Operation("post", "/api/decrypt-media", "Decrypt a media file", KEY, PUBLIC_URL, DecryptBody, refusals=(400, 404)),
+    Operation("get", "/api/contacts", "Get all contacts", KEY, listing(ref(Contact)), None, ListQuery, refusals=STATE),
+    Operation(
+        "put", "/api/contacts", "Create or update a contact", KEY, ok(obj(jid=STRING, fullName=NULLABLE_STRING)), SaveContactBody,
+        refusals=STATE,
+    ),
+    Operation("get", "/api/contacts/{phone}", "Get contact info", KEY, ok(ref(Contact)), refusals=STATE),
+    Operation(
+        "get", "/api/contacts/{phone}/picture", "Get a contact's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING)),
+        refusals=STATE, aliases=("/api/contacts/{phone}/profile-picture",),
+    ),
+    Operation("post", "/api/contacts/{phone}/block", "Block a contact", KEY, ok(obj(message=STRING)), refusals=STATE),
+    Operation("post", "/api/contacts/{phone}/unblock", "Unblock a contact", KEY, ok(obj(message=STRING)), refusals=STATE),
+    Operation("get", "/api/lid-from-pn/{pn}", "Get the LID of a phone number", KEY, ok(obj(lid=STRING)), refusals=STATE),
+    Operation("get", "/api/pn-from-lid/{lid}", "Get the phone number of a LID", KEY, ok(obj(pn=STRING)), refusals=STATE),
+    Operation("post", "/api/groups", "Create a group", KEY, ok(ref(GroupMetadata)), CreateGroupBody, refusals=STATE),
+    Operation("get", "/api/groups", "Get all groups", KEY, listing(ref(GroupSummary)), None, ListQuery, refusals=STATE),
+    Operation("get", "/api/groups/{jid}/metadata", "Get group metadata", KEY, ok(ref(GroupMetadata)), refusals=STATE),
+    Operation("get", "/api/groups/{jid}/participants", "Get group participants", KEY, ok(list_of(ref(Participant))), refusals=STATE),
+    Operation(
+        "post", "/api/groups/{jid}/participants/add", "Add group participants", KEY, OUTCOMES, ParticipantsBody, refusals=STATE
+    ),
+    Operation(
+        "post", "/api/groups/{jid}/participants/remove", "Remove group participants", KEY, OUTCOMES, ParticipantsBody,
+        refusals=STATE,
+    ),
+    Operation(
+        "put", "/api/groups/{jid}/participants/update", "Promote or demote participants", KEY, OUTCOMES, RolesBody,
+        refusals=STATE,
+    ),
+    Operation("put", "/api/groups/{jid}/settings", "Update group settings", KEY, ok(ref(GroupSettings)), SettingsBody, refusals=STATE),
+    Operation(
+        "get", "/api/groups/{jid}/invite-link", "Get a group's invite link", KEY, ok(ref(InviteLink), inviteLink=STRING),
+        refusals=STATE,
+    ),
     Operation(
         "get", "/api/groups/invite/{code}", "Get invite info", KEY,
-        ok({"allOf": [ref(GroupMetadata), obj(inviteCode=STRING, groupJid=STRING)]}),
+        ok({"allOf": [ref(GroupMetadata), obj(inviteCode=STRING, groupJid=STRING)]}), refusals=STATE,
     ),
     Operation(
-        "post", "/api/groups/invite/accept", "Accept a group invite", KEY, ok(obj(id=STRING, jid=STRING)), AcceptInviteBody
+        "post", "/api/groups/invite/accept", "Accept a group invite", KEY, ok(obj(id=STRING, jid=STRING)), AcceptInviteBody,
+        refusals=(400, 404),
     ),
-    Operation("post", "/api/groups/{jid}/leave", "Leave a group", KEY, ok({"type": "object"})),
+    Operation("post", "/api/groups/{jid}/leave", "Leave a group", KEY, ok({"type": "object"}), refusals=STATE),
     Operation(
-        "get", "/api/groups/{jid}/picture", "Get a group's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING, url=NULLABLE_STRING))
+        "get", "/api/groups/{jid}/picture", "Get a group's picture", KEY, ok(obj(imgUrl=NULLABLE_STRING, url=NULLABLE_STRING)),
+        refusals=STATE,
     ),
 )
 
@@ -299,6 +347,8 @@ RESPONSE_STRUCTS = (
     WebhookEnvelope,
 )
 INTEGER_PATH_PARAMETERS = ("session_id", "msg_id")
+# Path parameters whose format is validated, as Laravel validates a field: a bad one is a 422.
+FORMATTED_PATH_PARAMETERS = {"phone_number", "phone", "pn", "lid", "jid"}
 # Examples as the doc pages write them; they name the default fixtures' session, contact and
 # group, so a contract test's example requests reach real state, not only "not found".
 PATH_EXAMPLES: dict[str, Any] = {
@@ -314,7 +364,6 @@ BODY_EXAMPLES: dict[type, dict[str, Any]] = {
     CreateSessionBody: {"name": "Business", "phone_number": "+15550109999", "account_protection": True, "log_messages": True},
     UpdateSessionBody: {"name": "Renamed", "webhook_enabled": False},
     PresenceBody: {"jid": "15551234567@s.whatsapp.net", "type": "composing"},
-    SendMessageBody: {"to": "+15551234567", "text": "Hello from the contract test"},
     EditBody: {"text": "Edited"},
     ReadBody: {"key": {"id": "3EB0C767D71D4A1B2C3D", "remoteJid": "15551234567@s.whatsapp.net", "fromMe": False}},
     SaveContactBody: {"jid": "15551234567@s.whatsapp.net", "fullName": "Alice Example"},
@@ -394,31 +443,106 @@ def _error_response_components() -> dict[str, Any]:
     return {name: _json_response(name, ref(name)) for name in sorted(names)}
 
 
-def _error_responses() -> dict[str, Any]:
-    return {str(code): {"$ref": f"#/components/responses/{ERROR_BODIES.get(code, 'Error')}"} for code in ERROR_STATUSES}
+def error_statuses(op: Operation) -> list[int]:
+    """The error statuses this operation may answer."""
+    codes = {401, 429, *op.refusals}
+    if "{" in op.path:
+        codes.add(404)
+    if op.body is not None or op.query is not None or set(re.findall(r"\{(\w+)\}", op.path)) & FORMATTED_PATH_PARAMETERS:
+        codes.add(422)
+    return sorted(codes)
+
+
+def _error_responses(op: Operation) -> dict[str, Any]:
+    return {str(code): {"$ref": f"#/components/responses/{ERROR_BODIES.get(code, 'Error')}"} for code in error_statuses(op)}
+
+
+# What each kind of message needs: its one content field, no other, and a consistent messageType.
+CONTENT_FIELDS = tuple(field for field, _ in MEDIA_FIELDS + OBJECT_FIELDS)
+
+
+def _send_variant(kind: str) -> dict[str, Any]:
+    field = KIND_FIELD.get(kind, "text")
+    others = {other: {"type": "null"} for other in CONTENT_FIELDS if other != field}
+    properties = {field: {"not": {"type": "null"}}, **others, "messageType": {"enum": [None, *dict.fromkeys(("text", kind))]}}
+    if kind not in VIEW_ONCE_KINDS:
+        properties["viewOnce"] = {"enum": [None, False]}
+    return {"title": kind, "required": [field], "properties": properties}
+
+
+def send_message_schema() -> dict[str, Any]:
+    kinds = ["text", *(kind for _, kind in MEDIA_FIELDS + OBJECT_FIELDS)]
+    return {"allOf": [ref(SendMessageBody), {"anyOf": [_send_variant(kind) for kind in kinds]}]}
+
+
+def _send_message_examples() -> dict[str, Any]:
+    return {re.sub(r"\W+", "_", name): {"summary": name, "value": body} for name, body in SEND_VARIANTS}
 
 
 def _request_body(body: type, schemas: dict[str, Any]) -> dict[str, Any]:
     # As in Laravel, no body counts as `{}`, so a body is required only where a field is.
     required = bool(schemas[body.__name__].get("required"))
     json_body: dict[str, Any] = {"schema": ref(body)}
-    if body in BODY_EXAMPLES:
+    if body is SendMessageBody:
+        json_body = {"schema": send_message_schema(), "examples": _send_message_examples()}
+    elif body in BODY_EXAMPLES:
         json_body["example"] = BODY_EXAMPLES[body]
     content = {"application/json": json_body}
     if body is Base64Upload:
-        # The Python SDK uploads multipart with a `file` part.
-        content["multipart/form-data"] = {"schema": obj(file={"type": "string", "format": "binary"})}
+        # The Python SDK uploads multipart with a `file` part; the docs' recommended way is the
+        # raw file as the body, its type in Content-Type.
+        content["multipart/form-data"] = {"schema": obj(file=BINARY)}
+        content["*/*"] = {"schema": BINARY}
     return {"required": required, "content": content}
 
 
-def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
-    parameters = _path_parameters(op.path) + (_query_parameters(op.query, schemas) if op.query else [])
-    success = {"204": {"description": "No Content"}} if op.success is None else {"200": _json_response("OK", op.success)}
+def operation_id(method: str, path: str) -> str:
+    return f"{method}{re.sub(r'[^A-Za-z0-9]+', '_', path)}"
+
+
+# Where an answer names a resource that other operations take: OpenAPI links, which stateful
+# tests follow (create a session, then get, update and delete it).
+LINKS: dict[tuple[str, str], tuple[str, str, tuple[tuple[str, str], ...]]] = {
+    ("post", SESSIONS): ("session_id", "$response.body#/data/id", (
+        ("get", SESSION), ("put", SESSION), ("post", SESSION + "/connect"), ("get", SESSION + "/session-logs"),
+        ("post", SESSION + "/regenerate-key"), ("delete", SESSION),
+    )),
+    ("post", "/api/send-message"): ("msg_id", "$response.body#/data/msgId", (
+        ("get", "/api/messages/{msg_id}/info"), ("put", "/api/messages/{msg_id}"), ("delete", "/api/messages/{msg_id}"),
+    )),
+    ("post", "/api/groups"): ("jid", "$response.body#/data/id", (
+        ("get", "/api/groups/{jid}/metadata"), ("get", "/api/groups/{jid}/participants"),
+        ("put", "/api/groups/{jid}/settings"), ("get", "/api/groups/{jid}/invite-link"),
+    )),
+}  # fmt: skip
+
+
+def _links(op: Operation) -> dict[str, Any]:
+    if (op.method, op.path) not in LINKS:
+        return {}
+    parameter, value, targets = LINKS[op.method, op.path]
+    return {
+        operation_id(method, path): {"operationId": operation_id(method, path), "parameters": {parameter: value}}
+        for method, path in targets
+    }
+
+
+def _success_response(op: Operation) -> dict[str, Any]:
+    if op.success is None:
+        return {"204": {"description": "No Content"}}
+    response = _json_response("OK", op.success)
+    if links := _links(op):
+        response["links"] = links
+    return {"200": response}
+
+
+def _operation(op: Operation, path: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    parameters = _path_parameters(path) + (_query_parameters(op.query, schemas) if op.query else [])
     built: dict[str, Any] = {
-        "summary": op.summary,
-        "operationId": f"{op.method}{re.sub(r'[^A-Za-z0-9]+', '_', op.path)}",
+        "summary": op.summary if path == op.path else f"{op.summary} (alias of {op.path})",
+        "operationId": operation_id(op.method, path),
         "security": [{scheme: []} for scheme in op.security],
-        "responses": {**success, **_error_responses()},
+        "responses": {**_success_response(op), **_error_responses(op)},
     }
     if parameters:
         built["parameters"] = parameters
@@ -473,7 +597,8 @@ def build() -> dict[str, Any]:
     schemas = _components()
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
-        paths.setdefault(op.path, {})[op.method] = _operation(op, schemas)
+        for path in (op.path, *op.aliases):
+            paths.setdefault(path, {})[op.method] = _operation(op, path, schemas)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -47,10 +47,14 @@ def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     server.stop()
 
 
+def fresh_account_token(server: LiveServer) -> str:
+    created = httpx.post(f"{server.url}/admin/accounts", json={"plan": "paid", "session_limit": 10_000})
+    return str(created.json()["data"]["personal_access_token"])
+
+
 @pytest.fixture(scope="module")
 def account_token(contract_server: LiveServer) -> str:
-    created = httpx.post(f"{contract_server.url}/admin/accounts", json={"plan": "paid", "session_limit": 10_000})
-    return str(created.json()["data"]["personal_access_token"])
+    return fresh_account_token(contract_server)
 
 
 def token_for(case: Any, account_token: str) -> str:
@@ -83,3 +87,34 @@ def filter_case(context: Any, case: Any) -> bool:
 @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_answer_conforms_to_the_document(case: Any, contract_server: LiveServer, account_token: str) -> None:
     case.call_and_validate(base_url=contract_server.url, headers=auth(token_for(case, account_token)), checks=CHECKS)
+
+
+@pytest.fixture(scope="module")
+def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    log = tmp_path_factory.mktemp("linked") / "server.log"
+    server = LiveServer("--rate-limits", "off", "--clock", "virtual", "--seed", "linked", log=log)
+    yield server
+    server.stop()
+
+
+def test_linked_operations_conform_in_sequence(linked_server: LiveServer) -> None:
+    """The document's links as schemathesis follows them: create a session, then get, update,
+    connect and delete it; send a message, then read, edit and delete it; create a group, then
+    read and change it. Every answer along the way conforms."""
+
+    class LinkedCalls(api_schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Hypothesis replays scenarios, so each must start from the same state: the
+            # fixtures, with the seed's ids, and a fresh account whose token is then the same.
+            httpx.post(f"{linked_server.url}/admin/reset").raise_for_status()
+            self.account_token = fresh_account_token(linked_server)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": linked_server.url, "headers": auth(token_for(case, self.account_token))}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    LinkedCalls.run(
+        settings=settings(max_examples=60, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck))
+    )
