@@ -37,4 +37,6 @@ ROUTES = [
     ("POST", "/admin/sessions/{id}/status"),
     ("POST", "/admin/clock/advance"),
     ("GET", "/admin/events"),
+    ("GET", "/admin/webhooks/deliveries/{id}"),
+    ("POST", "/admin/webhooks/deliveries/{id}/redeliver"),
 ]

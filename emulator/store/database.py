@@ -22,11 +22,22 @@ from typing import Any
 
 import aiosqlite
 
+SQLITE_MAX_INTEGER = 2**63 - 1
 CHECKPOINT_EVERY_SECONDS = 1.0
 # How long queued statements wait for company: under load each commit carries many rows
 # (fewer, larger transactions write far fewer WAL pages); alone, a write waits this long.
 GROUP_COMMIT_SECONDS = 0.002
 
+
+
+def storable(value: int) -> bool:
+    """Whether SQLite can bind the integer: no row holds one it cannot, and binding one raises."""
+    return -SQLITE_MAX_INTEGER <= value <= SQLITE_MAX_INTEGER
+
+
+def page_offset(page: int, per_page: int) -> int:
+    """The OFFSET of a page; beyond SQLite's integers it is the largest one, past every row."""
+    return min((page - 1) * per_page, SQLITE_MAX_INTEGER)
 
 class Database:
     def __init__(self, path: str) -> None:

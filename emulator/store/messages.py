@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from emulator.store.database import Database
+from emulator.store.database import Database, page_offset, storable
 
 if TYPE_CHECKING:
     from emulator.domain.messages import Message
@@ -72,12 +72,9 @@ async def last_id(db: Database) -> int:
     return row[0] or 0 if row else 0
 
 
-SQLITE_MAX_INTEGER = 2**63 - 1
-
-
 async def get(db: Database, message_type: type[MessageT], message_id: int) -> MessageT | None:
-    if not -SQLITE_MAX_INTEGER <= message_id <= SQLITE_MAX_INTEGER:
-        return None  # no row can have it; SQLite would refuse to bind it
+    if not storable(message_id):
+        return None
     row = await db.fetch_one(f"{_SELECT} WHERE id = ?", (message_id,))
     return _message(message_type, row) if row else None
 
@@ -98,7 +95,7 @@ async def sent_page(
         params.extend(statuses)
     total = await db.fetch_one(f"SELECT COUNT(*) FROM messages WHERE {where}", params)
     rows = await db.fetch_all(
-        f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page]
+        f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, per_page, page_offset(page, per_page)]
     )
     return [_message(message_type, row) for row in rows], total[0] if total else 0
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from emulator.store.database import Database
+from emulator.store.database import Database, page_offset
 
 if TYPE_CHECKING:
     from emulator.domain.sessions import Session
@@ -130,7 +130,7 @@ async def log_page(db: Database, session_id: int, page: int, per_page: int) -> t
     rows = await db.fetch_all(
         "SELECT id, session_id, event_type, status, occurred_at FROM session_logs"
         " WHERE session_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-        (session_id, per_page, (page - 1) * per_page),
+        (session_id, per_page, page_offset(page, per_page)),
     )
     return [LogEntry(*row) for row in rows], total_row[0] if total_row else 0
 

@@ -6,7 +6,7 @@ import asyncio
 
 import msgspec
 
-from emulator.store.database import Database
+from emulator.store.database import Database, storable
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
@@ -80,6 +80,8 @@ async def pending_of(db: Database, session_id: int, after_id: int, limit: int) -
 
 
 async def get(db: Database, delivery_id: int) -> Delivery | None:
+    if not storable(delivery_id):
+        return None
     row = await db.fetch_one(f"{_SELECT_DELIVERIES} WHERE id = ?", (delivery_id,))
     return Delivery(**dict(row)) if row else None
 

@@ -230,6 +230,13 @@ def test_ids_that_cannot_exist_are_not_found(client: TestClient, msg_id: str) ->
     assert response.status_code == 404 and response.json()["message"] == "Message not found."
 
 
+@pytest.mark.parametrize("logs", ["message-logs", "session-logs"])
+def test_a_page_past_every_integer_is_empty(client: TestClient, logs: str) -> None:
+    url = f"/api/whatsapp-sessions/{CONNECTED_ID}/{logs}?per_page=76&page=121645100408832001"
+    response = client.get(url, headers=auth(CONNECTED_KEY))
+    assert response.status_code == 200 and response.json()["data"]["data"] == []
+
+
 def test_message_logs(client: TestClient) -> None:
     ids = [send(client, "+15551234567", text=f"m{i}") for i in range(3)] + [send(client, "+15550000001")]
     advance(client, 10)
