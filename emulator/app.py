@@ -10,6 +10,7 @@ from litestar import Litestar
 from emulator.api.admin import AdminController
 from emulator.api.auth import auth_check
 from emulator.api.contacts import CONTACT_ROUTES
+from emulator.api.admin_contract import admin_openapi_document
 from emulator.api.contract import openapi_document
 from emulator.api.errors import EXCEPTION_HANDLERS
 from emulator.api.groups import GROUP_ROUTES
@@ -38,7 +39,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
-            *WEBHOOK_ADMIN_ROUTES, openapi_document,
+            *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[rate_limit_middleware],

@@ -32,8 +32,6 @@ from emulator.domain.sessions import Session, Status
 REF_TEMPLATE = "#/components/schemas/{name}"
 PAT = "personalAccessToken"
 SESSION_KEY = "sessionApiKey"
-# Answers any endpoint may give: auth, unknown resource, plan limits, state refusals, validation, rate limit.
-ERROR_STATUSES = (400, 401, 403, 404, 422, 429)
 
 
 # Response shapes -----------------------------------------------------------------------------
@@ -192,6 +190,8 @@ def obj(**properties: Any) -> dict[str, Any]:
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 BINARY = {"type": "string", "format": "binary"}
+BOOLEAN = {"type": "boolean"}
+NUMBER = {"type": "number"}
 SUCCESS = {"const": True}
 
 
@@ -232,6 +232,20 @@ class Operation(NamedTuple):
     # 403 for a plan limit, 404 for a resource named in the body.
     refusals: tuple[int, ...] = ()
     aliases: tuple[str, ...] = ()
+    status: int = 200
+
+
+class Contract(NamedTuple):
+    """One OpenAPI document: the vendor API's, or the emulator's own admin API's."""
+
+    title: str
+    description: str
+    operations: tuple[Operation, ...]
+    response_structs: tuple[type, ...]
+    security_schemes: dict[str, Any]
+    body_examples: dict[type, dict[str, Any]]
+    rate_limited: bool
+    webhooks: dict[str, Any] | None = None
 
 
 SESSIONS = "/api/whatsapp-sessions"
@@ -274,7 +288,7 @@ OPERATIONS = (
     Operation("get", "/api/sessions/{session_id}/status", "Get a session's status", KEY, STATUS_ONLY),
     Operation("get", "/api/user", "Get the session's user", KEY, ok(ref(SessionUser)), refusals=STATE),
     Operation(
-        "get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists={"type": "boolean"})),
+        "get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists=BOOLEAN)),
         refusals=STATE,
     ),
     Operation(
@@ -346,9 +360,9 @@ RESPONSE_STRUCTS = (
     Contact, Pagination, Participant, GroupMetadata, GroupSummary, ParticipantOutcome, GroupSettings, InviteLink,
     WebhookEnvelope,
 )
-INTEGER_PATH_PARAMETERS = ("session_id", "msg_id")
+INTEGER_PATH_PARAMETERS = ("session_id", "msg_id", "account_id", "delivery_id")
 # Path parameters whose format is validated, as Laravel validates a field: a bad one is a 422.
-FORMATTED_PATH_PARAMETERS = {"phone_number", "phone", "pn", "lid", "jid"}
+FORMATTED_PATH_PARAMETERS = {"phone_number", "phone", "pn", "lid", "jid", "name"}
 # Examples as the doc pages write them; they name the default fixtures' session, contact and
 # group, so a contract test's example requests reach real state, not only "not found".
 PATH_EXAMPLES: dict[str, Any] = {
@@ -359,6 +373,9 @@ PATH_EXAMPLES: dict[str, Any] = {
     "pn": "15551234567",
     "jid": "120363000000000001@g.us",
     "code": "EmuDemoAdminInvite0001",
+    "account_id": 1,
+    "delivery_id": 1,
+    "name": "ci",
 }
 BODY_EXAMPLES: dict[type, dict[str, Any]] = {
     CreateSessionBody: {"name": "Business", "phone_number": "+15550109999", "account_protection": True, "log_messages": True},
@@ -379,16 +396,31 @@ ISO_TIMESTAMPS = ("last_active_at", "created_at", "updated_at")
 # Building the document -----------------------------------------------------------------------
 
 
-def _request_structs() -> list[type]:
-    return [t for op in OPERATIONS for t in (op.body, op.query) if t is not None]
-
-
-def _components() -> dict[str, Any]:
+def _components(contract: Contract) -> dict[str, Any]:
+    request_structs = [t for op in contract.operations for t in (op.body, op.query) if t is not None]
     _, schemas = msgspec.json.schema_components(
-        [*_request_structs(), *RESPONSE_STRUCTS, Session], ref_template=REF_TEMPLATE
+        [*request_structs, *contract.response_structs, Session], ref_template=REF_TEMPLATE
     )
     schemas["SessionObject"] = _session_object(schemas.pop("Session"))
+    bodies = [op.body for op in contract.operations if op.body is not None]
+    for name in msgspec.json.schema_components(bodies, ref_template=REF_TEMPLATE)[1]:
+        schemas[name] = _nulls_as_absent(schemas[name])
     return schemas
+
+
+def _nulls_as_absent(struct_schema: dict[str, Any]) -> dict[str, Any]:
+    """A body field sent as null counts as not sent (validation.parse_body), so an optional
+    field takes null too."""
+    required = set(struct_schema.get("required", ()))
+    properties = {
+        name: schema if name in required or _takes_null(schema) else {"anyOf": [schema, {"type": "null"}]}
+        for name, schema in struct_schema.get("properties", {}).items()
+    }
+    return {**struct_schema, "properties": properties}
+
+
+def _takes_null(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "null" or any(_takes_null(option) for option in schema.get("anyOf", ()))
 
 
 def _session_object(session: dict[str, Any]) -> dict[str, Any]:
@@ -433,14 +465,17 @@ def _header_components() -> dict[str, Any]:
     return {name: {"description": text, "schema": {"type": "integer"}} for name, text in RATE_LIMIT_HEADERS.items()}
 
 
-def _json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    headers = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
-    return {"description": description, "headers": headers, "content": {"application/json": {"schema": schema}}}
+def _json_response(description: str, schema: dict[str, Any], rate_limited: bool) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if rate_limited:
+        response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+    return response
 
 
-def _error_response_components() -> dict[str, Any]:
-    names = {ERROR_BODIES.get(code, "Error") for code in ERROR_STATUSES}
-    return {name: _json_response(name, ref(name)) for name in sorted(names)}
+def _error_response_components(contract: Contract) -> dict[str, Any]:
+    codes = {code for op in contract.operations for code in error_statuses(op)}
+    names = {ERROR_BODIES.get(code, "Error") for code in codes}
+    return {name: _json_response(name, ref(name), contract.rate_limited) for name in sorted(names)}
 
 
 def error_statuses(op: Operation) -> list[int]:
@@ -479,14 +514,14 @@ def _send_message_examples() -> dict[str, Any]:
     return {re.sub(r"\W+", "_", name): {"summary": name, "value": body} for name, body in SEND_VARIANTS}
 
 
-def _request_body(body: type, schemas: dict[str, Any]) -> dict[str, Any]:
+def _request_body(body: type, schemas: dict[str, Any], examples: dict[type, dict[str, Any]]) -> dict[str, Any]:
     # As in Laravel, no body counts as `{}`, so a body is required only where a field is.
     required = bool(schemas[body.__name__].get("required"))
     json_body: dict[str, Any] = {"schema": ref(body)}
     if body is SendMessageBody:
         json_body = {"schema": send_message_schema(), "examples": _send_message_examples()}
-    elif body in BODY_EXAMPLES:
-        json_body["example"] = BODY_EXAMPLES[body]
+    elif body in examples:
+        json_body["example"] = examples[body]
     content = {"application/json": json_body}
     if body is Base64Upload:
         # The Python SDK uploads multipart with a `file` part; the docs' recommended way is the
@@ -527,27 +562,32 @@ def _links(op: Operation) -> dict[str, Any]:
     }
 
 
-def _success_response(op: Operation) -> dict[str, Any]:
+def _success_response(op: Operation, rate_limited: bool) -> dict[str, Any]:
     if op.success is None:
         return {"204": {"description": "No Content"}}
-    response = _json_response("OK", op.success)
+    response = _json_response("OK", op.success, rate_limited)
     if links := _links(op):
         response["links"] = links
-    return {"200": response}
+    return {str(op.status): response}
 
 
-def _operation(op: Operation, path: str, schemas: dict[str, Any]) -> dict[str, Any]:
+def _security(op: Operation) -> list[dict[str, Any]]:
+    # An empty name is "no credentials", for the admin API when no admin token is set.
+    return [{scheme: []} if scheme else {} for scheme in op.security]
+
+
+def _operation(op: Operation, path: str, schemas: dict[str, Any], contract: Contract) -> dict[str, Any]:
     parameters = _path_parameters(path) + (_query_parameters(op.query, schemas) if op.query else [])
     built: dict[str, Any] = {
         "summary": op.summary if path == op.path else f"{op.summary} (alias of {op.path})",
         "operationId": operation_id(op.method, path),
-        "security": [{scheme: []} for scheme in op.security],
-        "responses": {**_success_response(op), **_error_responses(op)},
+        "security": _security(op),
+        "responses": {**_success_response(op, contract.rate_limited), **_error_responses(op)},
     }
     if parameters:
         built["parameters"] = parameters
     if op.body is not None:
-        built["requestBody"] = _request_body(op.body, schemas)
+        built["requestBody"] = _request_body(op.body, schemas, contract.body_examples)
     return built
 
 
@@ -592,34 +632,49 @@ def _security_schemes() -> dict[str, Any]:
     }
 
 
-@cache
-def build() -> dict[str, Any]:
-    schemas = _components()
+def assemble(contract: Contract) -> dict[str, Any]:
+    schemas = _components(contract)
     paths: dict[str, Any] = {}
-    for op in OPERATIONS:
+    for op in contract.operations:
         for path in (op.path, *op.aliases):
-            paths.setdefault(path, {})[op.method] = _operation(op, path, schemas)
-    return {
+            paths.setdefault(path, {})[op.method] = _operation(op, path, schemas, contract)
+    components: dict[str, Any] = {
+        "schemas": {**schemas, **_error_schemas()},
+        "responses": _error_response_components(contract),
+        "securitySchemes": contract.security_schemes,
+    }
+    if contract.rate_limited:
+        components["headers"] = _header_components()
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {
-            "title": "WasenderAPI",
-            "version": "1.0.0",
-            "description": "The WasenderAPI REST API as the emulator serves it.",
-        },
+        "info": {"title": contract.title, "version": "1.0.0", "description": contract.description},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "webhooks": _webhooks(),
-        "components": {
-            "schemas": {**schemas, **_error_schemas()},
-            "responses": _error_response_components(),
-            "headers": _header_components(),
-            "securitySchemes": _security_schemes(),
-        },
     }
+    if contract.webhooks is not None:
+        document["webhooks"] = contract.webhooks
+    return {**document, "components": components}
 
 
-def document_text() -> str:
-    return json.dumps(build(), indent=2) + "\n"
+VENDOR = Contract(
+    title="WasenderAPI",
+    description="The WasenderAPI REST API as the emulator serves it.",
+    operations=OPERATIONS,
+    response_structs=RESPONSE_STRUCTS,
+    security_schemes=_security_schemes(),
+    body_examples=BODY_EXAMPLES,
+    rate_limited=True,
+    webhooks=_webhooks(),
+)
+
+
+@cache
+def build() -> dict[str, Any]:
+    return assemble(VENDOR)
+
+
+def document_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2) + "\n"
 
 
 @get("/openapi.json", name="openapi", media_type="application/json")
@@ -628,4 +683,4 @@ async def openapi_document() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(document_text(), end="")
+    print(document_text(build()), end="")

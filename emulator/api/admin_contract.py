@@ -1,0 +1,171 @@
+"""The OpenAPI document of the emulator's own control plane under /admin, apart from the vendor's.
+
+Built by the same code as the vendor document, from the structs the admin handlers parse.
+Write the published copy with `python -m emulator.api.admin_contract > openapi/admin.json`;
+the app serves the same document at GET /admin/openapi.json.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import msgspec
+from litestar import get
+
+from emulator.api.admin import AccountChangeBody, AdvanceBody, EventsQuery, ForcedStatusBody, NewAccountBody, RateLimitsBody
+from emulator.api.contract import (
+    BOOLEAN,
+    NUMBER,
+    SESSION_OBJECT,
+    STRING,
+    Contract,
+    InviteLink,
+    Operation,
+    assemble,
+    document_text,
+    list_of,
+    obj,
+    ok,
+    ref,
+)
+from emulator.api.media import EncryptBody
+from emulator.api.webhooks_admin import DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
+from emulator.domain.events import Event
+from emulator.domain.inbound import Inbound
+from emulator.webhooks.settings import WebhookSettings
+
+ADMIN_TOKEN = "adminToken"
+# Open unless the emulator was started with an admin token.
+ADMIN = (ADMIN_TOKEN, "")
+OPEN = ("",)
+INTEGER = {"type": "integer"}
+NULLABLE_INTEGER = {"type": ["integer", "null"]}
+
+
+class AdminAccount(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+    plan: str
+    session_limit: int
+    personal_access_token: str
+    created_at: str
+
+
+class Clock(msgspec.Struct):
+    mode: str
+    now: float
+    iso: str
+    pending_timers: int
+
+
+class RateLimits(msgspec.Struct):
+    enabled: bool
+    concurrency_limit: int
+    limits: list[dict[str, Any]]
+
+
+ATTEMPT = obj(
+    attempt=INTEGER, url=STRING, status_code=NULLABLE_INTEGER, error={"type": ["string", "null"]},
+    duration_ms={"type": ["number", "null"]}, created_at=STRING,
+)  # fmt: skip
+DELIVERY = obj(
+    id=INTEGER, session_id=INTEGER, event=STRING, url=STRING, outcome={"enum": ["pending", "delivered", "failed"]},
+    attempt=INTEGER, status_code=NULLABLE_INTEGER, error={"type": ["string", "null"]},
+    duration_ms={"type": ["number", "null"]}, next_attempt_at={"type": ["string", "null"]}, created_at=STRING,
+    updated_at=STRING, payload={"type": "object"}, attempts=list_of(ATTEMPT),
+)  # fmt: skip
+CAPTURED = obj(
+    id=INTEGER, received_at=STRING, method=STRING, path=STRING, query=STRING,
+    headers={"type": "object", "additionalProperties": STRING}, body={}, answered=INTEGER,
+)  # fmt: skip
+SESSION = "/admin/sessions/{session_id}"
+DELIVERY_PATH = "/admin/webhooks/deliveries/{delivery_id}"
+
+ADMIN_OPERATIONS = (
+    Operation("get", "/admin/health", "Health, version and clock", ADMIN, ok(obj(status=STRING, version=STRING, clock=ref(Clock)))),
+    Operation("post", "/admin/reset", "Back to the fixtures", ADMIN, ok(obj(reset=BOOLEAN, duration_ms=NUMBER))),
+    Operation("post", "/admin/accounts", "Create a test account", ADMIN, ok(ref(AdminAccount)), NewAccountBody, status=201),
+    Operation(
+        "put", "/admin/accounts/{account_id}", "Change an account's plan or session limit", ADMIN, ok(ref(AdminAccount)),
+        AccountChangeBody,
+    ),
+    Operation("get", "/admin/rate-limits", "The rate limits in force", ADMIN, ok(ref(RateLimits))),
+    Operation("put", "/admin/rate-limits", "Switch rate limiting on or off", ADMIN, ok(ref(RateLimits)), RateLimitsBody),
+    Operation("post", SESSION + "/scan", "Scan the session's QR code, as its phone would", ADMIN, ok(SESSION_OBJECT), refusals=(400,)),
+    Operation(
+        "post", SESSION + "/status", "Force a session to logged_out, expired or disconnected", ADMIN, ok(SESSION_OBJECT),
+        ForcedStatusBody, refusals=(400,),
+    ),
+    Operation(
+        "get", SESSION + "/presence", "Presence updates the session sent", ADMIN,
+        ok(list_of(obj(id=INTEGER, jid=STRING, type=STRING, delay_ms=NULLABLE_INTEGER, occurred_at=STRING))),
+    ),
+    Operation(
+        "post", SESSION + "/inbound", "Something arriving from a contact: a message, reaction, vote, call...", ADMIN,
+        ok({"type": "object"}), Inbound, refusals=(400,),
+    ),
+    Operation(
+        "get", "/admin/test-numbers", "The test numbers and what they do", ADMIN,
+        ok(list_of(obj(keyword=STRING, prefix=STRING, example=STRING, description=STRING))),
+    ),
+    Operation("get", "/admin/clock", "The clock", ADMIN, ok(ref(Clock))),
+    Operation("post", "/admin/clock/advance", "Advance the virtual clock", ADMIN, ok(ref(Clock)), AdvanceBody, refusals=(400,)),
+    Operation("get", "/admin/events", "The journal of published events", ADMIN, ok(list_of(ref(Event))), None, EventsQuery),
+    Operation(
+        "get", "/admin/webhooks/deliveries", "Webhook deliveries and their attempts", ADMIN, ok(list_of(DELIVERY)), None,
+        DeliveriesQuery,
+    ),
+    Operation("get", DELIVERY_PATH, "One webhook delivery", ADMIN, ok(DELIVERY)),
+    Operation("post", DELIVERY_PATH + "/redeliver", "Deliver a webhook again, as a new delivery", ADMIN, ok(DELIVERY)),
+    Operation("get", "/admin/webhooks/settings", "Webhook retry settings", ADMIN, ok(ref(WebhookSettings))),
+    Operation("put", "/admin/webhooks/settings", "Change webhook retry settings", ADMIN, ok(ref(WebhookSettings)), SettingsChange),
+    Operation(
+        "get", "/admin/idle", "Wait until no delivery and no due timer is pending (408 on timeout)", ADMIN,
+        ok(obj(idle=BOOLEAN, waited_ms=NUMBER)), None, IdleQuery, refusals=(408,),
+    ),
+    Operation("get", "/admin/inbox/{name}", "What the capture inbox received", ADMIN, ok(list_of(CAPTURED))),
+    Operation("delete", "/admin/inbox/{name}", "Empty a capture inbox", ADMIN, ok(obj(emptied=BOOLEAN))),
+    Operation(
+        "post", "/admin/inbox/{name}", "A capture inbox: point a webhook_url here (?fail=N answers 500 N times)", OPEN,
+        ok(obj(received=BOOLEAN)), None, InboxQuery, refusals=(500,),
+    ),
+    Operation(
+        "post", "/admin/media/encrypt", "Encrypt one of the emulator's media files as WhatsApp media", ADMIN,
+        ok({"type": "object"}), EncryptBody, refusals=(404,),
+    ),
+    Operation(
+        "post", "/admin/groups/{jid}/reset-invite", "Reset a group's invite code", ADMIN, ok(ref(InviteLink), inviteLink=STRING),
+    ),
+)
+
+ADMIN_CONTRACT = Contract(
+    title="wasender-emulator admin API",
+    description="The emulator's control plane: accounts, the phone's actions, the clock, inbound traffic, webhooks.",
+    operations=ADMIN_OPERATIONS,
+    response_structs=(AdminAccount, Clock, RateLimits, Event, InviteLink, WebhookSettings),
+    security_schemes={
+        ADMIN_TOKEN: {"type": "http", "scheme": "bearer", "description": "The --admin-token, when one is set."}
+    },
+    body_examples={
+        Inbound: {"from": "+15550001111", "text": "hello"},
+        AdvanceBody: {"seconds": 60},
+        NewAccountBody: {"plan": "trial"},
+    },
+    rate_limited=False,
+)
+
+
+@cache
+def build_admin() -> dict[str, Any]:
+    return assemble(ADMIN_CONTRACT)
+
+
+@get("/admin/openapi.json", name="admin-openapi", media_type="application/json")
+async def admin_openapi_document() -> dict[str, Any]:
+    return build_admin()
+
+
+if __name__ == "__main__":
+    print(document_text(build_admin()), end="")
