@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 import wasenderapi.sync_client
@@ -10,7 +12,6 @@ from wasenderapi.errors import WasenderAPIError
 from wasenderapi.models import RetryConfig
 
 from tests.conftest import LiveServer, auth
-from tests.e2e.node_sdk import run_node
 
 
 def trial_session(server: LiveServer, phone: str) -> str:
@@ -50,9 +51,11 @@ def test_without_retries_the_sdk_reports_retry_after(live_server: LiveServer) ->
     assert refused.value.message.startswith("You are on a free trial.")
 
 
-def test_node_sdk_reads_the_headers_and_retry_after(live_server: LiveServer) -> None:
+@pytest.mark.sdk("node", "sendText", "getSessionStatus")
+def test_node_sdk_reads_the_headers_and_retry_after(live_server: LiveServer, node_sdk: Callable[..., dict]) -> None:
     key = trial_session(live_server, "+15556661003")
-    result = run_node("rate_limits.cjs", API_KEY=key, BASE_URL=live_server.api_url)
+    result = node_sdk("rate_limits.cjs", API_KEY=key, BASE_URL=live_server.api_url)
     first = result["firstRateLimit"]
     assert (first["limit"], first["remaining"]) == (1, 0) and isinstance(first["reset"], int)
+    assert result["statusRateLimit"] == 6000  # the status endpoint has the general limit, not send's
     assert result["refused"]["statusCode"] == 429 and result["refused"]["retryAfter"] == 60

@@ -1,21 +1,15 @@
 // The Node SDK against a trial session: headers parsed on every answer, retry_after read on a 429.
-const { createWasender } = require("wasenderapi");
+// Env: BASE_URL, API_KEY (a connected session of a trial account).
+const { refusal, report, sessionClient } = require("./common.cjs");
 
-async function main() {
-  const client = createWasender(process.env.API_KEY, undefined, process.env.BASE_URL);
+report(async () => {
+  const client = sessionClient(process.env.API_KEY);
   const first = await client.sendText({ to: "+15551234567", text: "one" });
   const status = await client.getSessionStatus();
-  let refused = null;
-  try {
-    await client.sendText({ to: "+15551234567", text: "two" });
-  } catch (error) {
-    refused = { statusCode: error.statusCode, retryAfter: error.retryAfter, message: error.apiMessage ?? error.message };
-  }
-  console.log(JSON.stringify({
+  const refused = await refusal(client.sendText({ to: "+15551234567", text: "two" }));
+  return {
     firstRateLimit: { limit: first.rateLimit.limit, remaining: first.rateLimit.remaining, reset: first.rateLimit.resetTimestamp },
     statusRateLimit: status.rateLimit ? status.rateLimit.limit : null,
     refused,
-  }));
-}
-
-main().catch((error) => { console.error(error); process.exit(1); });
+  };
+});
