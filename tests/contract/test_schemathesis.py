@@ -40,12 +40,16 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("contract") / "server.log"
-    server = LiveServer("--rate-limits", "off", "--clock", "virtual", "--seed", "contract", log=log)
+def emulator_seeded(tmp_path_factory: pytest.TempPathFactory, seed: str, *args: str) -> Iterator[LiveServer]:
+    """A live emulator on a virtual clock, its ids from `seed`, for one module's run."""
+    server = LiveServer(*args, "--clock", "virtual", "--seed", seed, log=tmp_path_factory.mktemp(seed) / "server.log")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from emulator_seeded(tmp_path_factory, "contract", "--rate-limits", "off")
 
 
 def fresh_account_token(server: LiveServer) -> str:
@@ -99,10 +103,7 @@ admin_schema.hook(filter_case)
 
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("admin") / "server.log"
-    server = LiveServer("--clock", "virtual", "--seed", "admin", log=log)
-    yield server
-    server.stop()
+    yield from emulator_seeded(tmp_path_factory, "admin")
 
 
 @admin_schema.parametrize()
@@ -116,10 +117,7 @@ def test_every_admin_answer_conforms_to_its_document(case: Any, admin_server: Li
 
 @pytest.fixture(scope="module")
 def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("linked") / "server.log"
-    server = LiveServer("--rate-limits", "off", "--clock", "virtual", "--seed", "linked", log=log)
-    yield server
-    server.stop()
+    yield from emulator_seeded(tmp_path_factory, "linked", "--rate-limits", "off")
 
 
 def test_linked_operations_conform_in_sequence(linked_server: LiveServer) -> None:

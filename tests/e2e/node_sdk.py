@@ -1,5 +1,4 @@
-"""The official Node SDK (npm wasenderapi), installed once into the virtual environment, and what
-its conformance tests read back from the emulator."""
+"""The official Node SDK (npm wasenderapi), installed once into the virtual environment."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.e2e.sdk_matrix import NODE_SDK_VERSION
@@ -41,19 +39,3 @@ def run_node(script: str, **env: str) -> dict:
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
-
-# What the tests read back from the emulator to check what a script did ---------------------------
-
-
-def journal(server_url: str, session_id: int, event: str) -> list[dict]:
-    """The data of each `event` the emulator published for the session, oldest first."""
-    response = httpx.get(f"{server_url}/admin/events", params={"session_id": session_id, "event": event})
-    assert response.status_code == 200, response.text
-    return [entry["data"] for entry in response.json()["data"]]
-
-
-def downloaded(url: str) -> httpx.Response:
-    """A file the emulator serves at a URL an SDK call answered."""
-    response = httpx.get(url)
-    assert response.status_code == 200, response.text
-    return response

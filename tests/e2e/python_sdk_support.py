@@ -22,12 +22,6 @@ SdkFactory = Callable[..., Any]
 _new_phones = (f"+1555888{n:04d}" for n in itertools.count(1))
 
 
-def downloaded(url: str) -> bytes:
-    response = httpx.get(url)
-    assert response.status_code == 200, response.text
-    return response.content
-
-
 class Admin:
     """The emulator's /admin API: what only a phone, another user or the clock can do."""
 

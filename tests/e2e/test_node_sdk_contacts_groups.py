@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import CONNECTED_KEY, DISCONNECTED_ID, DISCONNECTED_KEY, PAT, LiveServer, auth
-from tests.e2e.node_sdk import downloaded, journal
+from tests.e2e.emulator_state import downloaded, journal
 
 CONTACT, CONTACT_JID = "+15551234567", "15551234567@s.whatsapp.net"
 STRANGER, NOT_ON_WHATSAPP = "+15557770042", "+15550000001"

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, LiveServer, auth
-from tests.e2e.node_sdk import downloaded
+from tests.e2e.emulator_state import downloaded
 
 OWN, OWN_JID = "+15550100001", "15550100001@s.whatsapp.net"  # session 1
 TO, TO_JID = "+15551234567", "15551234567@s.whatsapp.net"

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import PAT, LiveServer, auth
-from tests.e2e.node_sdk import journal
+from tests.e2e.emulator_state import journal
 
 PHONE = "+15553330901"
 

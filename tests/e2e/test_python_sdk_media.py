@@ -13,11 +13,11 @@ from wasenderapi.sessions import UpdateWhatsAppSessionPayload
 
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, LiveServer
 from tests.domain.test_media_crypto import docs_decrypt, pkcs7
+from tests.e2e.emulator_state import downloaded
 from tests.e2e.python_sdk_support import (  # noqa: F401 - admin is a fixture
     Admin,
     SdkFactory,
     admin,
-    downloaded,
     refusal,
 )
 
@@ -46,13 +46,13 @@ def expired(url: str) -> bool:
 def test_upload_base64_with_a_mimetype_hint(client: Any, live_server: LiveServer) -> None:
     url = public_url(client.upload_media_file(base64_data=base64.b64encode(PNG).decode(), mimetype_hint="image/png"))
     assert url.startswith(f"{live_server.url}/media/") and url.endswith(".png")
-    assert downloaded(url) == PNG
+    assert downloaded(url).content == PNG
 
 
 @pytest.mark.sdk("python", "upload_media_file")
 def test_upload_a_data_url(client: Any) -> None:
     result = client.upload_media_file(base64_data="data:application/pdf;base64," + base64.b64encode(PDF).decode())
-    assert downloaded(public_url(result)) == PDF
+    assert downloaded(public_url(result)).content == PDF
 
 
 @pytest.mark.sdk("python", "upload_media_file")
@@ -67,7 +67,7 @@ def test_upload_file_bytes_with_a_file_name(client: Any) -> None:
 def test_upload_a_file_from_disk(client: Any, tmp_path: Path) -> None:
     photo = tmp_path / "holiday photo.png"
     photo.write_bytes(PNG)
-    assert downloaded(public_url(client.upload_media_file(file_path=photo))) == PNG
+    assert downloaded(public_url(client.upload_media_file(file_path=photo))).content == PNG
 
 
 @pytest.mark.sdk("python", "upload_media_file", "send_image", "get_message_info")
@@ -78,7 +78,7 @@ def test_an_uploaded_file_is_sent_and_served_for_a_day(client: Any, admin: Admin
     assert (image["url"], image["mimetype"]) == (url, "image/png")
 
     admin.advance(UPLOAD_LIFETIME - 1)
-    assert downloaded(url) == PNG
+    assert downloaded(url).content == PNG
     admin.advance(1)
     assert expired(url)
 
@@ -114,7 +114,7 @@ def test_decrypt_received_media_from_the_webhook_payload(
     webhook = received_via_webhook(python_sdk, admin, f"sdk-media-{kind}", media)
     encrypted = webhook["data"]["messages"]["message"][f"{kind}Message"]
     # A client decrypting by hand, with the docs' recipe, gets the same file: it really is encrypted.
-    assert docs_decrypt(downloaded(encrypted["url"]), encrypted["mediaKey"], kind) == pkcs7(plain)
+    assert docs_decrypt(downloaded(encrypted["url"]).content, encrypted["mediaKey"], kind) == pkcs7(plain)
 
     # The docs' way: hand the webhook's data to decrypt-media.
     url = public_url(client.decrypt_media_file({"data": webhook["data"]}))
