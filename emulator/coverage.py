@@ -1,15 +1,19 @@
 """Implementation coverage of the vendor API, computed from the code: `python -m emulator.coverage`.
 
 Each documented endpoint is ticked when the app routes it, each documented send-message
-variant when the send pipeline turns the page's example into a WhatsApp message. The
-README holds the printed table; a test fails when it is stale.
+variant when the send pipeline turns the page's example into a WhatsApp message, and each
+documented webhook event when a scripted day of the default fixtures' session 1 publishes
+it. The README holds the printed table; a test fails when it is stale.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from emulator.domain.errors import DomainError
+from emulator.domain.events import DOCUMENTED_EVENTS
 
 # The endpoints of the vendor's API reference, one per documented page.
 DOCUMENTED_ENDPOINTS: tuple[tuple[str, str], ...] = (
@@ -108,6 +112,73 @@ def variant_works(body: dict[str, object]) -> bool:
         return False
 
 
+SOMEONE = "+15551234567"
+GROUP_JID = "120363000000000001@g.us"  # the default fixtures' group where session 1 is admin
+PNG_DATA_URL = (  # 1x1
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def live_every_event(client: Any) -> None:
+    """Take the default fixtures' session 1 through everything that publishes an event: a
+    reconnection, inbound traffic of every kind, sends, receipts and group changes. `client`
+    is a TestClient of an app with the default fixtures on a virtual clock."""
+    from emulator.config import DEFAULT_FIXTURES  # noqa: PLC0415
+
+    account = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]
+    session_id, api_key = account["sessions"][0]["id"], account["sessions"][0]["api_key"]
+
+    def call(method: str, path: str, body: Any = None, token: str = api_key) -> Any:
+        response = client.request(method, path, json=body, headers={"Authorization": f"Bearer {token}"})
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()["data"]
+
+    def inject(**body: Any) -> Any:
+        return call("POST", f"/admin/sessions/{session_id}/inbound", {"from": SOMEONE, **body})
+
+    def send(**body: Any) -> int:
+        return int(call("POST", "/api/send-message", {"to": SOMEONE, **body})["msgId"])
+
+    for action in ("disconnect", "connect"):
+        call("POST", f"/api/whatsapp-sessions/{session_id}/{action}", token=account["personal_access_token"])
+    call("POST", f"/admin/sessions/{session_id}/scan")
+    received = inject(text="hello")["msgId"]
+    inject(group=GROUP_JID, text="to the group")
+    call("POST", f"/admin/sessions/{session_id}/inbound", {"channel": "120363000000000009@newsletter", "text": "news"})
+    inject(media={"kind": "image", "base64": PNG_DATA_URL}, text="a picture")
+    send(text="hi")
+    send(to="+15550000042", text="to nobody")
+    poll = send(poll={"question": "Lunch?", "options": ["Pizza", "Sushi"]})
+    to_group = send(to=GROUP_JID, text="hello group")
+    call("POST", "/admin/clock/advance", {"seconds": 5})
+    inject(reaction={"message": received, "emoji": "\N{THUMBS UP SIGN}"})
+    inject(vote={"message": poll, "options": ["Pizza"]})
+    inject(receipt={"message": to_group, "status": "read"})
+    inject(revoke={"message": received})
+    inject(call={"video": True})
+    inject(contact_update={"name": "Alice", "notify": "Al"})
+    inject(contact_update={"img_url": "https://example.com/a.jpg"})
+    for event in ("upsert", "update", "delete"):
+        inject(chat={"event": event, "unread_count": 1})
+    group = call("POST", "/api/groups", {"name": "Webhooks", "participants": [SOMEONE]})["id"]
+    call("PUT", f"/api/groups/{group}/settings", {"announce": True})
+    call("POST", f"/api/groups/{group}/participants/add", {"participants": ["+15559876543"]})
+
+
+def published_events() -> set[str]:
+    """The events `live_every_event` makes the emulator publish."""
+    from litestar.testing import TestClient  # noqa: PLC0415
+
+    from emulator.app import create_app  # noqa: PLC0415
+    from emulator.config import Settings  # noqa: PLC0415
+
+    with TestClient(create_app(Settings(db=":memory:", clock="virtual", seed="coverage"))) as client:
+        live_every_event(client)
+        return {entry["event"] for entry in client.get("/admin/events").json()["data"]}
+
+
 def table() -> str:
     routed = routed_endpoints()
     lines = ["| documented endpoint | served |", "|---|---|"]
@@ -117,6 +188,10 @@ def table() -> str:
     lines += ["", "| send-message variant | composed |", "|---|---|"]
     for name, body in SEND_VARIANTS:
         lines.append(f"| {name} | {'yes' if variant_works(body) else 'no'} |")
+    published = published_events()
+    lines += ["", "| documented webhook event | published |", "|---|---|"]
+    for event in DOCUMENTED_EVENTS:
+        lines.append(f"| `{event}` | {'yes' if event in published else 'no'} |")
     return "\n".join(lines) + "\n"
 
 

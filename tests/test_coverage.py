@@ -15,7 +15,7 @@ def test_the_readme_table_is_current() -> None:
     assert text[text.index(begin) + len(begin) : text.index(end)] == table()
 
 
-def test_every_documented_endpoint_and_variant_is_covered() -> None:
+def test_every_documented_endpoint_variant_and_event_is_covered() -> None:
     assert "| no |" not in table()
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from wasenderapi.errors import WasenderAPIError
 
+from emulator.coverage import live_every_event
 from emulator.domain.events import DOCUMENTED_EVENTS
-from tests.webhooks.support import Receiver, make_hooked_client, point_webhook, trigger_every_event, wait_idle
+from tests.webhooks.support import Receiver, make_hooked_client, point_webhook, wait_idle
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def delivered() -> Iterator[tuple[str, list[tuple[str, bytes]]]]:
     try:
         with make_hooked_client() as client:
             secret = point_webhook(client, receiver.url, list(DOCUMENTED_EVENTS))
-            trigger_every_event(client)
+            live_every_event(client)
             wait_idle(client)
         yield secret, [(headers["x-webhook-signature"], body) for headers, body in receiver.requests]
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from litestar.testing import TestClient
 
+from emulator.coverage import GROUP_JID, PNG_DATA_URL, SOMEONE  # noqa: F401 - shared with the tests
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, auth, make_client
 
 BASE_URL = "http://testserver.local"
@@ -115,48 +116,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-GROUP_JID = "120363000000000001@g.us"  # the default fixtures' group where session 1 is admin
-SOMEONE = "+15551234567"
-
-
 def send_message(client: TestClient, **body: Any) -> int:
     response = client.post("/api/send-message", json={"to": SOMEONE, **body}, headers=auth(CONNECTED_KEY))
     assert response.status_code == 200, response.text
     return response.json()["data"]["msgId"]
-
-
-def trigger_every_event(client: TestClient) -> None:
-    """Make session 1 go through every documented event at least once."""
-    key = auth(PAT)
-    client.post(f"/api/whatsapp-sessions/{CONNECTED_ID}/disconnect", headers=key)
-    client.post(f"/api/whatsapp-sessions/{CONNECTED_ID}/connect", headers=key)
-    assert client.post(f"/admin/sessions/{CONNECTED_ID}/scan").status_code == 200
-    received = inject(client, {"from": SOMEONE, "text": "hello"})["msgId"]
-    inject(client, {"from": SOMEONE, "group": GROUP_JID, "text": "to the group"})
-    inject(client, {"channel": "120363000000000009@newsletter", "text": "news"})
-    inject(client, {"from": SOMEONE, "media": {"kind": "image", "base64": PNG_DATA_URL}, "text": "a picture"})
-    send_message(client, text="hi")
-    send_message(client, to="+15550000042", text="to nobody")
-    poll = send_message(client, poll={"question": "Lunch?", "options": ["Pizza", "Sushi"]})
-    to_group = send_message(client, to=GROUP_JID, text="hello group")
-    advance(client, 5)
-    inject(client, {"from": SOMEONE, "reaction": {"message": received, "emoji": "👍"}})
-    inject(client, {"from": SOMEONE, "vote": {"message": poll, "options": ["Pizza"]}})
-    inject(client, {"from": SOMEONE, "receipt": {"message": to_group, "status": "read"}})
-    inject(client, {"from": SOMEONE, "revoke": {"message": received}})
-    inject(client, {"from": SOMEONE, "call": {"video": True}})
-    inject(client, {"from": SOMEONE, "contact_update": {"name": "Alice", "notify": "Al"}})
-    inject(client, {"from": SOMEONE, "contact_update": {"img_url": "https://example.com/a.jpg"}})
-    for event in ("upsert", "update", "delete"):
-        inject(client, {"from": SOMEONE, "chat": {"event": event, "unread_count": 1}})
-    created = client.post("/api/groups", json={"name": "Webhooks", "participants": [SOMEONE]}, headers=auth(CONNECTED_KEY))
-    group = created.json()["data"]["id"]
-    client.put(f"/api/groups/{group}/settings", json={"announce": True}, headers=auth(CONNECTED_KEY))
-    client.post(f"/api/groups/{group}/participants/add", json={"participants": ["+15559876543"]}, headers=auth(CONNECTED_KEY))
-
-
-# A 1x1 PNG.
-PNG_DATA_URL = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from emulator.coverage import live_every_event
 from emulator.domain.events import DOCUMENTED_EVENTS
 from tests.webhooks.support import (
     advance,
@@ -14,7 +15,6 @@ from tests.webhooks.support import (
     make_hooked_client,
     point_webhook,
     send_message,
-    trigger_every_event,
 )
 
 _KEY = {"id": "m", "fromMe": False, "remoteJid": "1@s.whatsapp.net"}
@@ -86,7 +86,7 @@ def conforms(actual: Any, documented: Any, path: str = "data") -> list[str]:
 def first_of_each() -> Iterator[dict[str, dict[str, Any]]]:
     with make_hooked_client() as client:
         point_webhook(client, inbox_url("all"), list(DOCUMENTED_EVENTS))
-        trigger_every_event(client)
+        live_every_event(client)
         found: dict[str, dict[str, Any]] = {}
         for request in arrived(client, "all"):
             found.setdefault(request["body"]["event"], request["body"])
