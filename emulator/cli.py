@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency-limit", type=int, help="concurrent requests per session (EMULATOR_CONCURRENCY_LIMIT, default 10)"
     )
     serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
+    webhooks = serve.add_argument_group("webhook delivery", "each also read from EMULATOR_WEBHOOK_<NAME>")
+    webhooks.add_argument("--webhook-max-attempts", type=int, help="attempts per delivery before giving up (default 5)")
+    webhooks.add_argument("--webhook-retry-delay", type=float, help="seconds before the first retry, doubling (default 5)")
+    webhooks.add_argument("--webhook-max-retry-delay", type=float, help="longest wait between retries (default 300)")
+    webhooks.add_argument("--webhook-timeout", type=float, help="seconds one attempt may take (default 10)")
+    webhooks.add_argument("--webhook-workers", type=int, help="deliveries under way at once (default 256)")
+    webhooks.add_argument("--webhook-lane-window", type=int, help="pending deliveries a session keeps in memory (default 1000)")
     return parser
 
 

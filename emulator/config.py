@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from emulator.webhooks.settings import WebhookSettings
+
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
 
 
@@ -21,6 +23,13 @@ class Settings:
     admin_token: str | None = None
     concurrency_limit: int = 10
     log_level: str = "warning"
+    # Webhook delivery; None keeps the default in emulator/webhooks/settings.py.
+    webhook_max_attempts: int | None = None
+    webhook_retry_delay: float | None = None
+    webhook_max_retry_delay: float | None = None
+    webhook_timeout: float | None = None
+    webhook_workers: int | None = None
+    webhook_lane_window: int | None = None
 
     def __post_init__(self) -> None:
         if self.clock not in ("real", "virtual"):
@@ -31,6 +40,11 @@ class Settings:
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
         if self.concurrency_limit < 1:
             raise ValueError(f"the concurrency limit must be at least 1, not {self.concurrency_limit}")
+        self.webhook_settings()
+
+    def webhook_settings(self) -> WebhookSettings:
+        given = {name: getattr(self, f"webhook_{name}") for name in WebhookSettings.__struct_fields__}
+        return WebhookSettings.from_values({name: value for name, value in given.items() if value is not None})
 
     @property
     def rate_limits_enabled(self) -> bool:
@@ -48,11 +62,15 @@ class Settings:
             if flag is not None:
                 values[f.name] = flag
             elif env not in (None, ""):
-                values[f.name] = _integer(f.name, env) if f.type == "int" else env
+                values[f.name] = _parsed(f.name, str(f.type), env)
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _integer(name: str, text: str) -> int:
-    if not text.strip().isdigit():
+def _parsed(name: str, annotation: str, text: str) -> object:
+    kind = annotation.removesuffix(" | None")
+    if kind == "int" and not text.strip().isdigit():
         raise ValueError(f"EMULATOR_{name.upper()} must be a whole number, not {text!r}")
-    return int(text)
+    try:
+        return {"int": int, "float": float}.get(kind, str)(text)
+    except ValueError:
+        raise ValueError(f"EMULATOR_{name.upper()} must be a number, not {text!r}") from None

@@ -24,7 +24,6 @@ from emulator.store import state
 from emulator.store.database import Database
 from emulator.webhooks.dispatcher import WebhookDispatcher
 from emulator.webhooks.inbox import CaptureInbox
-from emulator.webhooks.settings import WebhookSettings
 
 
 class Core:
@@ -46,7 +45,7 @@ class Core:
             self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats
         )
         self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
-        self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, WebhookSettings.from_environ())
+        self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, settings.webhook_settings())
         self.bus.subscribe(self.webhooks.on_event)
         self.inbox = CaptureInbox()
         self.rate_limiter = RateLimiter(settings.concurrency_limit)

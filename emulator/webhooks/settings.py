@@ -1,4 +1,4 @@
-"""How hard the dispatcher tries, from `EMULATOR_WEBHOOK_*` variables or the defaults below.
+"""How hard the dispatcher tries: `--webhook-*` flags, `EMULATOR_WEBHOOK_*` variables or the defaults below.
 
 A receiver that fails is retried after `retry_delay` seconds of clock time, then twice that,
 and so on up to `max_retry_delay`, until `max_attempts` attempts were made: with the defaults,
@@ -7,7 +7,6 @@ after 5, 10, 20 and 40 s, so a delivery is given up about 75 s after it was firs
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -32,14 +31,9 @@ class WebhookSettings(msgspec.Struct, kw_only=True):
         return min(self.retry_delay * 2 ** (failed_attempts - 1), self.max_retry_delay)
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebhookSettings:
-        environ = os.environ if environ is None else environ
-        given = {
-            name: environ[f"EMULATOR_WEBHOOK_{name.upper()}"]
-            for name in cls.__struct_fields__
-            if environ.get(f"EMULATOR_WEBHOOK_{name.upper()}")
-        }
+    def from_values(cls, given: Mapping[str, object]) -> WebhookSettings:
+        """The defaults, changed by `given`; a value out of range is refused by name."""
         try:
-            return msgspec.convert(given, cls, strict=False)
+            return msgspec.convert(given, cls)
         except msgspec.ValidationError as exc:
             raise ValueError(f"webhook settings: {exc}") from None

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.cli import build_parser
+from emulator.config import Settings
 from emulator.webhooks.settings import WebhookSettings
 
 
@@ -10,11 +12,27 @@ def test_backoff_doubles_up_to_its_ceiling() -> None:
     assert [settings.backoff(n) for n in range(1, 6)] == [5, 10, 20, 30, 30]
 
 
-def test_settings_come_from_the_environment() -> None:
-    settings = WebhookSettings.from_environ({"EMULATOR_WEBHOOK_MAX_ATTEMPTS": "3", "EMULATOR_WEBHOOK_TIMEOUT": "2.5"})
-    assert (settings.max_attempts, settings.timeout, settings.retry_delay) == (3, 2.5, 5.0)
+def test_settings_come_from_flags_then_the_environment() -> None:
+    environ = {"EMULATOR_WEBHOOK_MAX_ATTEMPTS": "3", "EMULATOR_WEBHOOK_TIMEOUT": "2.5"}
+    flags = {"webhook_timeout": 7.0, "webhook_workers": 8}
+    settings = Settings.from_sources(flags, environ).webhook_settings()
+    assert (settings.max_attempts, settings.timeout, settings.workers, settings.retry_delay) == (3, 7.0, 8, 5.0)
 
 
-def test_a_bad_setting_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="max_attempts"):
-        WebhookSettings.from_environ({"EMULATOR_WEBHOOK_MAX_ATTEMPTS": "0"})
+def test_the_command_line_sets_them() -> None:
+    flags = vars(build_parser().parse_args(["serve", "--webhook-max-attempts", "2", "--webhook-retry-delay", "0.5"]))
+    settings = Settings.from_sources({k: v for k, v in flags.items() if k != "command"}, {}).webhook_settings()
+    assert (settings.max_attempts, settings.retry_delay) == (2, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("environ", "refused"),
+    [
+        ({"EMULATOR_WEBHOOK_MAX_ATTEMPTS": "0"}, "max_attempts"),
+        ({"EMULATOR_WEBHOOK_RETRY_DELAY": "soon"}, "EMULATOR_WEBHOOK_RETRY_DELAY"),
+        ({"EMULATOR_WEBHOOK_WORKERS": "1.5"}, "EMULATOR_WEBHOOK_WORKERS"),
+    ],
+)
+def test_a_bad_setting_is_refused_by_name(environ: dict[str, str], refused: str) -> None:
+    with pytest.raises(ValueError, match=refused):
+        Settings.from_sources({}, environ)
