@@ -14,6 +14,7 @@ from emulator.api.lean import lean_post
 from emulator.api.responses import laravel_page, ok, sql_datetime
 from emulator.api.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
+from emulator.domain.jids import ADDRESS_PATTERN
 from emulator.domain.message_content import ContactCard, Draft, Location, Poll, check_draft, infer_kind
 from emulator.domain.messages import STATUS_CODES, Message
 from emulator.domain.sessions import Status
@@ -53,7 +54,7 @@ class PollBody(msgspec.Struct):
 
 
 class SendMessageBody(msgspec.Struct):
-    to: Short
+    to: Annotated[str, msgspec.Meta(min_length=1, max_length=255, extra_json_schema={"pattern": ADDRESS_PATTERN})]
     messageType: Literal["text", "image", "video", "document", "audio", "sticker", "contact", "location", "poll"] | None = None
     text: Text | None = None
     imageUrl: HttpUrl | None = None

@@ -13,6 +13,10 @@ SERVERS = (USER_SERVER, "lid", "g.us", "newsletter", "broadcast")
 _PHONE = re.compile(r"\+?(\d{7,15})")
 _JID = re.compile(r"([0-9A-Za-z._-]+?)(?::\d+)?@([a-z.]+)")
 _SEPARATORS = re.compile(r"[\s()\-.]")
+# The addresses a client may send to, for documents: every string it matches parses.
+ADDRESS_PATTERN = (
+    r"^(\+?[0-9]{7,15}|[0-9]+(:[0-9]+)?@(s\.whatsapp\.net|lid)|[0-9A-Za-z_-]+(:[0-9]+)?@(g\.us|newsletter|broadcast))$"
+)
 
 
 class Jid(Struct, frozen=True):

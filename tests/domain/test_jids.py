@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator.domain.jids import Jid, parse_jid, phone_digits
+from emulator.domain.jids import ADDRESS_PATTERN, Jid, parse_jid, phone_digits
 
 digits = st.text("0123456789", min_size=7, max_size=15)
 
@@ -39,3 +39,8 @@ def test_parsing_never_fails_loudly(text: str) -> None:
 )
 def test_examples(value: str, expected: Jid | None) -> None:
     assert parse_jid(value) == expected
+
+
+@given(st.from_regex(ADDRESS_PATTERN))
+def test_every_address_the_documents_allow_parses(address: str) -> None:
+    assert parse_jid(address) is not None
