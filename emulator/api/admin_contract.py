@@ -16,6 +16,7 @@ from litestar import get
 from emulator.api.admin import AccountChangeBody, AdvanceBody, EventsQuery, ForcedStatusBody, NewAccountBody, RateLimitsBody
 from emulator.api.contract import (
     BOOLEAN,
+    NULLABLE_STRING,
     NUMBER,
     SESSION_OBJECT,
     STRING,
@@ -41,6 +42,7 @@ ADMIN = (ADMIN_TOKEN, "")
 OPEN = ("",)
 INTEGER = {"type": "integer"}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
 
 
 class AdminAccount(msgspec.Struct):
@@ -67,13 +69,13 @@ class RateLimits(msgspec.Struct):
 
 
 ATTEMPT = obj(
-    attempt=INTEGER, url=STRING, status_code=NULLABLE_INTEGER, error={"type": ["string", "null"]},
-    duration_ms={"type": ["number", "null"]}, created_at=STRING,
+    attempt=INTEGER, url=STRING, status_code=NULLABLE_INTEGER, error=NULLABLE_STRING,
+    duration_ms=NULLABLE_NUMBER, created_at=STRING,
 )  # fmt: skip
 DELIVERY = obj(
     id=INTEGER, session_id=INTEGER, event=STRING, url=STRING, outcome={"enum": ["pending", "delivered", "failed"]},
-    attempt=INTEGER, status_code=NULLABLE_INTEGER, error={"type": ["string", "null"]},
-    duration_ms={"type": ["number", "null"]}, next_attempt_at={"type": ["string", "null"]}, created_at=STRING,
+    attempt=INTEGER, status_code=NULLABLE_INTEGER, error=NULLABLE_STRING,
+    duration_ms=NULLABLE_NUMBER, next_attempt_at=NULLABLE_STRING, created_at=STRING,
     updated_at=STRING, payload={"type": "object"}, attempts=list_of(ATTEMPT),
 )  # fmt: skip
 CAPTURED = obj(
