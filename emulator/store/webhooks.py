@@ -90,6 +90,8 @@ async def latest(
     db: Database, session_id: int | None, event: str | None, outcome: str | None, limit: int
 ) -> list[Delivery]:
     """The latest `limit` deliveries matching the filters given, oldest first."""
+    if session_id is not None and not storable(session_id):
+        return []  # no session has such an id
     conditions, params = [], []
     for column, value in (("session_id", session_id), ("event", event), ("outcome", outcome)):
         if value is not None:

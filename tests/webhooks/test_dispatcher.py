@@ -199,6 +199,8 @@ def test_control_plane_faults_are_documented_4xx(hooked: TestClient) -> None:
     assert missing.status_code == 404
     assert missing.json()["message"] == "The specified webhook delivery was not found."
     assert hooked.get("/admin/webhooks/deliveries/999").status_code == 404
+    beyond_any_id = hooked.get(f"/admin/webhooks/deliveries?session_id={2**64}")
+    assert (beyond_any_id.status_code, beyond_any_id.json()["data"]) == (200, [])
     bad = hooked.get("/admin/webhooks/deliveries?outcome=lost")
     assert bad.status_code == 422
     assert "outcome" in bad.json()["errors"]
