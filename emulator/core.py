@@ -22,6 +22,7 @@ from emulator.ids import IdGenerator
 from emulator.store import rate_limits as rate_limit_store
 from emulator.store import state
 from emulator.store.database import Database
+from emulator.webhooks.delivery_process import DeliveryProcess
 from emulator.webhooks.dispatcher import WebhookDispatcher
 from emulator.webhooks.inbox import CaptureInbox
 
@@ -45,7 +46,10 @@ class Core:
             self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats
         )
         self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
-        self.webhooks = WebhookDispatcher(self.db, self.clock, self.sessions, settings.webhook_settings())
+        self.delivery_process = DeliveryProcess()
+        self.webhooks = WebhookDispatcher(
+            self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings()
+        )
         self.bus.subscribe(self.webhooks.on_event)
         self.inbox = CaptureInbox()
         self.rate_limiter = RateLimiter(settings.concurrency_limit)
@@ -76,6 +80,7 @@ class Core:
                 await self._rate_limit_saver
         await self._save_rate_limit_days()
         await self.webhooks.stop()
+        await self.delivery_process.close()
         await self.clock.stop()
         await self.db.close()
 

@@ -65,9 +65,12 @@ async def last_delivery_id(db: Database) -> int:
     return (row[0] or 0) if row else 0
 
 
-async def sessions_with_pending(db: Database) -> list[int]:
-    rows = await db.fetch_all("SELECT DISTINCT session_id FROM webhook_deliveries WHERE outcome = ?", (PENDING,))
-    return [row[0] for row in rows]
+async def first_pending(db: Database) -> dict[int, int]:
+    """The id of each session's oldest pending delivery, by session id."""
+    rows = await db.fetch_all(
+        "SELECT session_id, MIN(id) FROM webhook_deliveries WHERE outcome = ? GROUP BY session_id", (PENDING,)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 async def pending_of(db: Database, session_id: int, after_id: int, limit: int) -> list[Delivery]:

@@ -1,11 +1,12 @@
 """Delivering events to webhook URLs without ever holding up the API.
 
 Publishing an event for a listening session only stores a delivery row (in the shared group
-commit) and appends it to the session's lane; workers do the HTTP. A lane is worked by one
-worker at a time and its head must succeed or be given up before the next delivery goes,
-so a receiver sees a session's events in the order they happened. A failed head waits for
-its retry on the clock, which makes backoff deterministic on a virtual clock. Every attempt
-is stored, and pending deliveries are read back on start, so a restart loses nothing.
+commit) and appends it to the session's lane; workers hand the HTTP exchange to the delivery
+process and record what came back. A lane is worked by one worker at a time and its head
+must succeed or be given up before the next delivery goes, so a receiver sees a session's
+events in the order they happened. A failed head waits for its retry on the clock, which
+makes backoff deterministic on a virtual clock. Every attempt is stored, and pending
+deliveries are read back on start, so a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from emulator.domain.sessions import SessionService
 from emulator.store import webhooks as store
 from emulator.store.database import Database
 from emulator.store.webhooks import DELIVERED, FAILED, PENDING, Attempt, Delivery
+from emulator.webhooks.delivery_process import DeliveryProcess
 from emulator.webhooks.envelope import envelope
 from emulator.webhooks.filters import listening, wanted
-from emulator.webhooks.poster import PostFailed, Poster
+from emulator.webhooks.poster import PostFailed
 from emulator.webhooks.settings import WebhookSettings
 
 USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
@@ -47,20 +49,27 @@ class _Lane:
         self.state = LaneState.IDLE
         # More pending deliveries than fit in memory: the rest wait in the database.
         self.spilled = False
+        # The newest delivery taken into memory; a refill reads from the database what came after.
+        self.last_loaded = 0
 
 
 class WebhookDispatcher:
     def __init__(
-        self, db: Database, clock: Clock, sessions: SessionService, settings: WebhookSettings | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        sessions: SessionService,
+        delivery_process: DeliveryProcess,
+        settings: WebhookSettings | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._sessions = sessions
+        self._delivery_process = delivery_process
         self.settings = settings or WebhookSettings()
         self._lanes: dict[int, _Lane] = {}
         self._ready: asyncio.Queue[int] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
-        self._posters: list[Poster] = []
         # Only for URLs mounted on an in-process app (the capture inbox under a test client).
         self._mounted_client: httpx.AsyncClient | None = None
         self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
@@ -71,8 +80,9 @@ class WebhookDispatcher:
     async def start(self) -> None:
         """Resume what was pending when the emulator stopped, then start the workers."""
         self._next_id = await store.last_delivery_id(self._db) + 1
-        for session_id in await store.sessions_with_pending(self._db):
+        for session_id, first_id in (await store.first_pending(self._db)).items():
             lane = self._lanes.setdefault(session_id, _Lane())
+            lane.last_loaded = first_id - 1
             await self._refill(session_id, lane)
             head = lane.deliveries[0]
             if head.next_attempt_at is not None and head.next_attempt_at > self._clock.now():
@@ -82,8 +92,7 @@ class WebhookDispatcher:
         if self._mounts:
             self._mounted_client = httpx.AsyncClient(mounts=self._mounts)
         loop = asyncio.get_running_loop()
-        self._posters = [Poster() for _ in range(self.settings.workers)]
-        self._workers = [loop.create_task(self._work(poster)) for poster in self._posters]
+        self._workers = [loop.create_task(self._work()) for _ in range(self.settings.workers)]
 
     async def stop(self) -> None:
         """Stop delivering; an attempt cut short stays pending and is made again on start."""
@@ -97,9 +106,6 @@ class WebhookDispatcher:
             self._clock.cancel(_retry_key(session_id))
         self._lanes.clear()
         self._ready = asyncio.Queue()
-        for poster in self._posters:
-            await poster.close()
-        self._posters = []
         if self._mounted_client is not None:
             await self._mounted_client.aclose()
             self._mounted_client = None
@@ -161,6 +167,7 @@ class WebhookDispatcher:
             lane.spilled = True
         else:
             lane.deliveries.append(delivery)
+            lane.last_loaded = delivery.id
         if lane.state is LaneState.IDLE:
             self._make_ready(delivery.session_id, lane)
         return delivery
@@ -185,14 +192,14 @@ class WebhookDispatcher:
 
         self._clock.schedule(_retry_key(session_id), delay, retry)
 
-    async def _work(self, poster: Poster) -> None:
+    async def _work(self) -> None:
         while True:
             session_id = await self._ready.get()
             lane = self._lanes.get(session_id)
             if lane is not None and lane.state is LaneState.READY:
-                await self._work_lane(session_id, lane, poster)
+                await self._work_lane(session_id, lane)
 
-    async def _work_lane(self, session_id: int, lane: _Lane, poster: Poster) -> None:
+    async def _work_lane(self, session_id: int, lane: _Lane) -> None:
         lane.state = LaneState.BUSY
         while True:
             if not lane.deliveries and lane.spilled:
@@ -201,7 +208,7 @@ class WebhookDispatcher:
                 lane.state = LaneState.IDLE
                 return
             head = lane.deliveries[0]
-            await self._attempt(head, poster)
+            await self._attempt(head)
             if head.outcome == PENDING:
                 assert head.next_attempt_at is not None
                 self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
@@ -209,15 +216,16 @@ class WebhookDispatcher:
             lane.deliveries.popleft()
 
     async def _refill(self, session_id: int, lane: _Lane) -> None:
-        after = lane.deliveries[-1].id if lane.deliveries else 0
         window = self.settings.lane_window
-        rows = await store.pending_of(self._db, session_id, after, window + 1 - len(lane.deliveries))
+        rows = await store.pending_of(self._db, session_id, lane.last_loaded, window + 1 - len(lane.deliveries))
         room = window - len(lane.deliveries)
         lane.deliveries.extend(rows[:room])
+        if rows[:room]:
+            lane.last_loaded = rows[:room][-1].id
         lane.spilled = len(rows) > room
 
-    async def _attempt(self, delivery: Delivery, poster: Poster) -> None:
-        status_code, error, duration_ms = await self._post(delivery, poster)
+    async def _attempt(self, delivery: Delivery) -> None:
+        status_code, error, duration_ms = await self._post(delivery)
         delivery.attempts += 1
         now = self._clock.now()
         delivery.updated_at = now
@@ -238,7 +246,7 @@ class WebhookDispatcher:
         )
         store.record_attempt(self._db, delivery, attempt)
 
-    async def _post(self, delivery: Delivery, poster: Poster) -> tuple[int | None, str | None, float]:
+    async def _post(self, delivery: Delivery) -> tuple[int | None, str | None, float]:
         """(status code, error, milliseconds): a status code when the receiver answered."""
         headers = {
             "Content-Type": "application/json",
@@ -253,13 +261,13 @@ class WebhookDispatcher:
                 )
                 status_code = response.status_code
             else:
-                status_code = await poster.post(delivery.url, delivery.body, headers, self.settings.timeout)
+                status_code = await self._delivery_process.post(
+                    delivery.url, delivery.body, headers, self.settings.timeout
+                )
         except (TimeoutError, httpx.TimeoutException):
             return None, f"Timed out after {self.settings.timeout:g} s", _since(started)
         except (PostFailed, httpx.HTTPError, httpx.InvalidURL) as exc:
             return None, str(exc) or type(exc).__name__, _since(started)
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
-            return None, f"the receiver broke the connection ({type(exc).__name__})", _since(started)
         error = None if 200 <= status_code < 300 else f"HTTP {status_code}"
         return status_code, error, _since(started)
 

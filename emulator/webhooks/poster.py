@@ -1,9 +1,9 @@
 """POSTing webhooks over HTTP/1.1 on asyncio streams, with keep-alive connections.
 
 A webhook delivery is one small POST whose answer only matters for its status code.
-httpx spent about a millisecond of the event loop's time on each; this does the same
-work in a fraction of it, so one emulator can feed many slow receivers at once. Each
-dispatcher worker owns a poster, and a poster keeps one idle connection per receiver.
+httpx spent about a millisecond on each; this does the same work in a fraction of it, so
+the delivery process can feed many slow receivers at once. Connections a receiver keeps
+open are reused by later posts to it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 
 _MAX_HEADER_BYTES = 64 * 1024
 
+_Where = tuple[str, str, int]  # scheme, host, port
+_Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
 
 class PostFailed(Exception):
     """No answer: the connection failed, or the answer was not HTTP."""
@@ -22,7 +25,7 @@ class PostFailed(Exception):
 
 class Poster:
     def __init__(self) -> None:
-        self._idle: dict[tuple[str, str, int], tuple[asyncio.StreamReader, asyncio.StreamWriter]] = {}
+        self._idle: dict[_Where, list[_Connection]] = {}
         self._tls: ssl.SSLContext | None = None
 
     async def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
@@ -39,19 +42,20 @@ class Poster:
             f"Content-Length: {len(body)}\r\n{head}\r\n"
         ).encode("latin-1") + body
         async with asyncio.timeout(timeout):
-            idle = self._idle.pop(where, None)
-            if idle is not None:
+            idle = self._idle.get(where)
+            if idle:
                 with contextlib.suppress(PostFailed, ConnectionError, asyncio.IncompleteReadError):
-                    return await self._exchange(where, idle, request)
+                    return await self._exchange(where, idle.pop(), request)
                 # A kept connection the receiver had closed meanwhile: one more try on a new one.
             return await self._exchange(where, await self._connect(where), request)
 
     async def close(self) -> None:
         idle, self._idle = self._idle, {}
-        for _, writer in idle.values():
-            writer.close()
+        for connections in idle.values():
+            for _, writer in connections:
+                writer.close()
 
-    async def _connect(self, where: tuple[str, str, int]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def _connect(self, where: _Where) -> _Connection:
         scheme, host, port = where
         try:
             return await asyncio.open_connection(host, port, ssl=self._tls_context() if scheme == "https" else None)
@@ -63,9 +67,7 @@ class Poster:
             self._tls = ssl.create_default_context()
         return self._tls
 
-    async def _exchange(
-        self, where: tuple[str, str, int], connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes
-    ) -> int:
+    async def _exchange(self, where: _Where, connection: _Connection, request: bytes) -> int:
         reader, writer = connection
         try:
             writer.write(request)
@@ -75,7 +77,7 @@ class Poster:
             writer.close()
             raise
         if keep_alive:
-            self._idle[where] = connection
+            self._idle.setdefault(where, []).append(connection)
         else:
             writer.close()
         return status

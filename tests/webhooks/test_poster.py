@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
 from emulator.webhooks.poster import PostFailed, Poster
+from tests.webhooks.raw_receiver import OK, replying, serve, url
 
-Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bytes], Awaitable[bool]]
 pytestmark = pytest.mark.anyio
 
 
@@ -18,49 +18,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def serve(answer: Answer) -> tuple[asyncio.Server, list[bytes], list[int]]:
-    """A receiver on a free port: `answer` writes the reply and says whether to keep going."""
-    requests: list[bytes] = []
-    connections: list[int] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(1)
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-                requests.append(head + await reader.readexactly(length))
-                if not await answer(reader, writer, head):
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    return server, requests, connections
-
-
-def url(server: asyncio.Server) -> str:
-    return f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook?x=1"
-
-
-def replying(raw: bytes, keep: bool = True) -> Answer:
-    async def answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter, __: bytes) -> bool:
-        writer.write(raw)
-        await writer.drain()
-        return keep
-
-    return answer
-
-
 @pytest.fixture
 async def poster() -> AsyncIterator[Poster]:
     poster = Poster()
     yield poster
     await poster.close()
-
-
-OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 
 @pytest.mark.parametrize(
@@ -122,3 +84,12 @@ async def test_nobody_listening(poster: Poster) -> None:
     await server.wait_closed()
     with pytest.raises(PostFailed, match="cannot connect"):
         await poster.post(address, b"{}", {}, 5)
+
+
+async def test_connections_opened_for_posts_at_once_are_all_kept(poster: Poster) -> None:
+    server, requests, connections = await serve(replying(OK))
+    async with server:
+        for _ in range(2):
+            posts = [poster.post(url(server), b"{}", {}, 5) for _ in range(3)]
+            assert await asyncio.gather(*posts) == [200] * 3
+    assert len(requests) == 6 and len(connections) == 3
