@@ -26,6 +26,7 @@ from receiver import SlowReceiver
 HERE = Path(__file__).resolve().parent
 FIXTURES = json.loads((HERE.parent / "fixtures" / "default.json").read_text())
 API_KEY = FIXTURES["accounts"][0]["sessions"][0]["api_key"]
+PAT = FIXTURES["accounts"][0]["personal_access_token"]
 CONNECTIONS = 50
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 TARGETS = {
@@ -35,14 +36,17 @@ TARGETS = {
     "cold_start_s": 1.0,
     "rss_mb": 150,
     "webhook_deliveries_per_s": 1000,
+    "send_ratio_during_fan_out": 0.85,
 }
 RESET_MESSAGES = 10_000
 RSS_MESSAGES = 100_000
 SETTLE_SECONDS = 5
 # A session's events reach its receiver one at a time, in order: at 100 ms an answer, many
-# sessions make the fan-out.
+# sessions make the fan-out. Sends spread over them for BACKLOG_SECONDS leave a backlog that
+# outlasts the measured sends (each send yields EVENTS_PER_SEND of the events they listen to).
 WEBHOOK_SESSIONS = int(os.environ.get("BENCH_WEBHOOK_SESSIONS", "300"))
-WEBHOOK_MESSAGES_PER_SESSION = 10
+BACKLOG_SECONDS = 3
+EVENTS_PER_SEND = 5  # messages.upsert, message.sent, messages.update x 3
 RECEIVER_DELAY = 0.1
 
 
@@ -94,6 +98,7 @@ def wrk(url: str, script: Path, seconds: int, env: dict[str, str]) -> dict[str, 
     figures = dict(pair.split("=") for pair in match.group(1).split())
     requests, errors = int(figures["requests"]), int(figures["errors"]) + int(figures["non2xx"])
     return {
+        "requests": requests,
         "requests_per_second": round(requests / (int(figures["duration_us"]) / 1e6)),
         "p50_ms": round(int(figures["p50_us"]) / 1000, 2),
         "p99_ms": round(int(figures["p99_us"]) / 1000, 2),
@@ -152,14 +157,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def listening_sessions(url: str, receiver_url: str, count: int) -> list[str]:
-    """`count` connected sessions of a new account, each with its webhook on `receiver_url`."""
+def hooked_sessions(url: str, receiver_url: str, count: int, webhooks_on: bool) -> list[str]:
+    """The API keys of `count` connected sessions of a new account, their webhooks on `receiver_url`."""
     pat = httpx.post(f"{url}/admin/accounts", json={"session_limit": count}).json()["data"]["personal_access_token"]
     keys = []
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {pat}"}) as client:
         for n in range(count):
             body = {"name": f"hook {n}", "phone_number": f"+1444{n:07d}", "account_protection": False,
-                    "log_messages": True, "webhook_url": receiver_url, "webhook_enabled": True,
+                    "log_messages": True, "webhook_url": receiver_url, "webhook_enabled": webhooks_on,
                     "webhook_events": ["messages.upsert", "message.sent", "messages.update"]}  # fmt: skip
             session = client.post("/api/whatsapp-sessions", json=body).json()["data"]
             client.post(f"/api/whatsapp-sessions/{session['id']}/connect")
@@ -168,27 +173,58 @@ def listening_sessions(url: str, receiver_url: str, count: int) -> list[str]:
     return keys
 
 
-def webhook_fan_out(url: str) -> dict[str, float]:
-    """Deliveries per second to a receiver that answers in RECEIVER_DELAY seconds."""
-    receiver = SlowReceiver(RECEIVER_DELAY)
-    try:
-        keys = listening_sessions(url, receiver.url, WEBHOOK_SESSIONS)
-        body = {"to": "+15551234567", "text": "hook"}
-        with httpx.Client(base_url=url) as client:
-            for _ in range(WEBHOOK_MESSAGES_PER_SESSION):
-                for key in keys:
-                    client.post("/api/send-message", json=body, headers={"Authorization": f"Bearer {key}"})
-        time.sleep(5)  # every message reaches read
-        httpx.get(f"{url}/admin/idle", params={"timeout": 120}, timeout=130).raise_for_status()
-        span = (receiver.last_at or 0) - (receiver.first_at or 0)
-        return {
-            "sessions": WEBHOOK_SESSIONS,
-            "deliveries": receiver.received,
-            "receiver_delay_ms": RECEIVER_DELAY * 1000,
-            "deliveries_per_second": round(receiver.received / span) if span > 0 else 0,
-        }
-    finally:
-        receiver.stop()
+def sends_during_fan_out(webhooks_on: bool) -> dict[str, float]:
+    """Session 1's sends while the backlog of WEBHOOK_SESSIONS sessions is delivered (or not, webhooks off)."""
+    with tempfile.TemporaryDirectory() as workdir:
+        emulator = Emulator(Path(workdir))
+        receiver = SlowReceiver(RECEIVER_DELAY)
+        try:
+            keys_file = Path(workdir) / "keys"
+            keys_file.write_text("\n".join(hooked_sessions(emulator.url, receiver.url, WEBHOOK_SESSIONS, webhooks_on)))
+            backlog = wrk(f"{emulator.url}/api/send-message", HERE / "send_message.lua", BACKLOG_SECONDS,
+                          {"BENCH_KEYS_FILE": str(keys_file)})  # fmt: skip
+            time.sleep(SETTLE_SECONDS)  # the backlog's messages reach read: their steps are not in the figure
+            delivered, started = receiver.received, time.perf_counter()
+            send = wrk(f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+            span = time.perf_counter() - started
+            backlog_sends = backlog["requests"]
+            return {
+                **send,
+                "deliveries_per_second": round((receiver.received - delivered) / span),
+                "backlog_sends": backlog_sends,
+                "undelivered_after": max(backlog_sends * EVENTS_PER_SEND - receiver.received, 0) if webhooks_on else 0,
+            }
+        finally:
+            emulator.stop()
+            receiver.stop()
+
+
+def sends_of_a_listening_session() -> dict[str, float]:
+    """Session 1's sends when it listens to its own message events, on a receiver answering at once."""
+    with tempfile.TemporaryDirectory() as workdir:
+        emulator = Emulator(Path(workdir))
+        receiver = SlowReceiver(0)
+        try:
+            body = {"webhook_url": receiver.url, "webhook_enabled": True,
+                    "webhook_events": ["messages.upsert", "message.sent", "messages.update"]}  # fmt: skip
+            httpx.put(f"{emulator.url}/api/whatsapp-sessions/1", json=body, headers={"Authorization": f"Bearer {PAT}"})
+            return wrk(f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+        finally:
+            emulator.stop()
+            receiver.stop()
+
+
+def webhook_fan_out() -> dict[str, object]:
+    """The same load twice, webhooks on then off: deliveries/s meanwhile, and what they cost the sends."""
+    hooked, plain = sends_during_fan_out(webhooks_on=True), sends_during_fan_out(webhooks_on=False)
+    return {
+        "sessions": WEBHOOK_SESSIONS,
+        "receiver_delay_ms": RECEIVER_DELAY * 1000,
+        "deliveries_per_second": hooked["deliveries_per_second"],
+        "sends_with_webhooks": hooked,
+        "sends_without_webhooks": plain,
+        "send_ratio": round(hooked["requests_per_second"] / max(plain["requests_per_second"], 1), 3),
+    }
 
 
 def measure() -> dict[str, object]:
@@ -201,10 +237,16 @@ def measure() -> dict[str, object]:
             if stored < RSS_MESSAGES:
                 send_messages(emulator.url, RSS_MESSAGES - stored)
             rss = {"messages": stored_messages(emulator.url), "rss_mb": emulator.rss_mb()}
-            webhooks = webhook_fan_out(emulator.url)
         finally:
             emulator.stop()
-    return {"cold_start_s": cold_start, "send_message": send, "memory": rss, "reset": reset_time(), "webhooks": webhooks}
+    return {
+        "cold_start_s": cold_start,
+        "send_message": send,
+        "memory": rss,
+        "reset": reset_time(),
+        "webhooks": webhook_fan_out(),
+        "send_message_listening_session": sends_of_a_listening_session(),
+    }
 
 
 def reset_time() -> dict[str, float]:
@@ -250,6 +292,9 @@ def main() -> int:
         (f"RSS after {memory['messages']:,} messages (MB)", memory["rss_mb"], f"< {TARGETS['rss_mb']}"),
         ("webhook deliveries/s, 100 ms receiver", hooks["deliveries_per_second"],
          f">= {TARGETS['webhook_deliveries_per_s']}"),
+        ("sends meanwhile / webhooks off", hooks["send_ratio"], f">= {TARGETS['send_ratio_during_fan_out']}"),
+        ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
+         "(five stored events a send)"),
     ]
     if "prism_send_message" in figures:
         prism = figures["prism_send_message"]
