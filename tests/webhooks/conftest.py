@@ -9,6 +9,12 @@ from tests.webhooks.support import Receiver, make_hooked_client
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """The async tests here (marked anyio) run on asyncio, as the emulator does."""
+    return "asyncio"
+
+
+@pytest.fixture
 def hooked() -> Iterator[TestClient]:
     with make_hooked_client() as client:
         yield client

@@ -1,4 +1,6 @@
-"""The delivery process: posts made in a child process, answered as if made in-process."""
+"""The delivery process: posts made in a child process, answered as if made in-process.
+
+What every poster must do is in test_poster.py, run there through the delivery process too."""
 
 from __future__ import annotations
 
@@ -14,11 +16,6 @@ from emulator.webhooks.poster import PostFailed
 from tests.webhooks.raw_receiver import OK, replying, serve, url
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -51,28 +48,6 @@ async def test_posts_are_under_way_at_once(process: DeliveryProcess) -> None:
     async with server:
         posts = [process.post(url(server), b'{"n": %d}' % n, {}, 10) for n in range(5)]
         assert await asyncio.gather(*posts) == [200] * 5
-
-
-async def test_no_answer_in_time_is_a_timeout(process: DeliveryProcess) -> None:
-    async def silent(*_: object) -> bool:
-        await asyncio.sleep(10)
-        return False
-
-    server, _, _ = await serve(silent)
-    async with server:
-        with pytest.raises(TimeoutError):
-            await process.post(url(server), b"{}", {}, 0.2)
-
-
-async def test_failures_come_back_with_their_reason(process: DeliveryProcess) -> None:
-    server, _, _ = await serve(replying(OK))
-    address = url(server)
-    server.close()
-    await server.wait_closed()
-    with pytest.raises(PostFailed, match="cannot connect"):
-        await process.post(address, b"{}", {}, 5)
-    with pytest.raises(PostFailed, match="not an http"):
-        await process.post("ftp://127.0.0.1/hook", b"{}", {}, 5)
 
 
 async def test_posts_the_process_took_with_it_fail_and_the_next_one_starts_a_new_process(
