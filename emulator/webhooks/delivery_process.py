@@ -112,9 +112,12 @@ class DeliveryProcess:
             return self._outbox
         async with self._starting:
             if self._process is None or self._outbox is None:
-                self._process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
-                )
+                try:
+                    self._process = await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+                    )
+                except OSError as exc:
+                    raise PostFailed(f"cannot start the delivery process: {exc}") from None
                 assert self._process.stdin is not None and self._process.stdout is not None
                 self._outbox = _Batcher(self._process.stdin.write)
                 self._reader = asyncio.get_running_loop().create_task(self._read_answers(self._process))
@@ -124,13 +127,16 @@ class DeliveryProcess:
         assert process.stdout is not None
         decoder = msgspec.msgpack.Decoder(list[PostAnswer])
         buffer = bytearray()
-        while chunk := await process.stdout.read(_READ_CHUNK):
-            buffer += chunk
-            for answers in _frames(buffer, decoder):
-                for answer in answers:
-                    waiter = self._waiting.get(answer.id)
-                    if waiter is not None and not waiter.done():
-                        waiter.set_result(answer)
+        try:
+            while chunk := await process.stdout.read(_READ_CHUNK):
+                buffer += chunk
+                for answers in _frames(buffer, decoder):
+                    for answer in answers:
+                        waiter = self._waiting.get(answer.id)
+                        if waiter is not None and not waiter.done():
+                            waiter.set_result(answer)
+        except msgspec.DecodeError:
+            process.kill()  # it wrote something other than answers: trust it with nothing more
         # The process ended: what it had not answered gets no answer, and the next post starts a new one.
         if self._process is process:
             self._process = self._outbox = None

@@ -85,3 +85,12 @@ async def test_closing_ends_the_process(process: DeliveryProcess) -> None:
     assert process.pid is None
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+async def test_a_process_that_cannot_start_fails_the_post(
+    process: DeliveryProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.executable", "/nonexistent/python")
+    with pytest.raises(PostFailed, match="cannot start the delivery process"):
+        await process.post("http://127.0.0.1:9/hook", b"{}", {}, 5)
+    assert process.pid is None
