@@ -25,7 +25,7 @@ from emulator.domain.messages import Message, MessageService
 from emulator.domain.sessions import Session, Status
 from emulator.ids import IdGenerator
 from emulator.store import polls
-from emulator.store.database import Database
+from emulator.store.database import SQLITE_MAX_INTEGER, Database
 
 Short = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 MessageId = Annotated[int, msgspec.Meta(ge=1)]
@@ -80,10 +80,10 @@ class ContactChange(msgspec.Struct, frozen=True, kw_only=True):
 class ChatChange(msgspec.Struct, frozen=True, kw_only=True):
     event: Literal["upsert", "update", "delete"] = "update"
     name: Short | None = None
-    unread_count: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    unread_count: Annotated[int, msgspec.Meta(ge=0, le=SQLITE_MAX_INTEGER)] | None = None
     archived: bool | None = None
     pinned: bool | None = None
-    mute_end_time: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    mute_end_time: Annotated[int, msgspec.Meta(ge=0, le=SQLITE_MAX_INTEGER)] | None = None
 
 
 class Revoke(msgspec.Struct, frozen=True):

@@ -145,12 +145,12 @@ class Database:
             for sql, rows in _runs_of_same_statement(batch):
                 conn.executemany(sql, rows)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError, ValueError, TypeError):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_exception(exc)
+            # One statement that cannot be stored must not fail the others queued with it.
+            for (sql, params), waiter in zip(batch, waiters, strict=True):
+                _settle(waiter, conn, sql, params)
             return
         for waiter in waiters:
             if not waiter.done():
@@ -165,6 +165,18 @@ class Database:
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         self.flush()
         return self.conn.execute(sql, params).fetchall()
+
+
+def _settle(waiter: asyncio.Future[None], conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:
+    """Run one statement in its own transaction; its waiter learns how it went."""
+    try:
+        conn.execute(sql, params)
+    except (sqlite3.Error, OverflowError, ValueError, TypeError) as exc:
+        if not waiter.done():
+            waiter.set_exception(exc)
+        return
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _runs_of_same_statement(batch: list[tuple[str, Sequence[Any]]]) -> list[tuple[str, list[Sequence[Any]]]]:

@@ -168,6 +168,7 @@ def test_contact_and_chat_changes(hooked: TestClient) -> None:
         ({"from": SOMEONE, "location": {"latitude": 100, "longitude": 2}}, "location.latitude"),
         ({"from": SOMEONE, "reply_to": 999_999, "text": "x"}, "reply_to"),
         ({"from": SOMEONE, "media": {"kind": "image", "base64": "%%%"}}, None),
+        ({"from": SOMEONE, "chat": {"mute_end_time": 2**64}}, "chat.mute_end_time"),
     ],
 )
 def test_faults_are_422_naming_the_field(hooked: TestClient, body: dict, field: str | None) -> None:
