@@ -99,15 +99,20 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     for line in header_lines:
         name, _, value = line.partition(":")
         fields[name.strip().lower()] = value.strip().lower()
+    status = int(rest[:3])
+    if 100 <= status < 200:
+        return await _read_response(reader)  # an interim answer: the final one follows
     keep_alive = fields.get("connection") != "close" and version == "HTTP/1.1"
-    if fields.get("transfer-encoding", "").endswith("chunked"):
+    if status in (204, 304):
+        pass  # never a body, whatever the headers say
+    elif fields.get("transfer-encoding", "").endswith("chunked"):
         await _skip_chunks(reader)
     elif "content-length" in fields:
         await reader.readexactly(int(fields["content-length"]))
     else:
         await reader.read()  # the body runs until the receiver closes
         keep_alive = False
-    return int(rest[:3]), keep_alive
+    return status, keep_alive
 
 
 async def _skip_chunks(reader: asyncio.StreamReader) -> None:
