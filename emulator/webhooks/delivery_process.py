@@ -93,7 +93,8 @@ class DeliveryProcess:
         raise PostFailed(got.error or "no answer")
 
     async def close(self) -> None:
-        process, self._process = self._process, None
+        """End the process; a later post starts a new one."""
+        process, self._process, self._outbox = self._process, None, None
         if process is None:
             return
         assert process.stdin is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from enum import Enum
@@ -32,6 +33,7 @@ from emulator.webhooks.poster import PostFailed
 from emulator.webhooks.settings import WebhookSettings
 
 USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
+log = logging.getLogger("emulator")
 
 
 class LaneState(Enum):
@@ -196,8 +198,14 @@ class WebhookDispatcher:
         while True:
             session_id = await self._ready.get()
             lane = self._lanes.get(session_id)
-            if lane is not None and lane.state is LaneState.READY:
+            if lane is None or lane.state is not LaneState.READY:
+                continue
+            try:
                 await self._work_lane(session_id, lane)
+            except Exception:
+                # A worker that died here would leave the lane busy for good: try it again later.
+                log.exception("webhook delivery for session %s failed unexpectedly", session_id)
+                self._wait_for_retry(session_id, lane, self.settings.retry_delay)
 
     async def _work_lane(self, session_id: int, lane: _Lane) -> None:
         lane.state = LaneState.BUSY

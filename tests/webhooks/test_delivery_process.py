@@ -75,16 +75,18 @@ async def test_posts_the_process_took_with_it_fail_and_the_next_one_starts_a_new
     assert process.pid not in (None, first)
 
 
-async def test_closing_ends_the_process(process: DeliveryProcess) -> None:
+async def test_closing_ends_the_process_and_a_later_post_starts_another(process: DeliveryProcess) -> None:
     server, _, _ = await serve(replying(OK))
     async with server:
         await process.post(url(server), b"{}", {}, 5)
-    child = process.pid
-    assert child is not None
-    await process.close()
-    assert process.pid is None
-    with pytest.raises(ProcessLookupError):
-        os.kill(child, 0)
+        child = process.pid
+        assert child is not None
+        await process.close()
+        assert process.pid is None
+        with pytest.raises(ProcessLookupError):
+            os.kill(child, 0)
+        assert await process.post(url(server), b"{}", {}, 5) == 200
+    assert process.pid not in (None, child)
 
 
 async def test_a_process_that_cannot_start_fails_the_post(

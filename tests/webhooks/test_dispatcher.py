@@ -250,6 +250,25 @@ def test_a_session_with_more_pending_than_fit_in_memory_keeps_its_order(hooked: 
     assert texts == ["m0", "m0", "m1", "m2", "m3", "m4", "m5", "m6"]
 
 
+def test_a_lane_whose_worker_fails_unexpectedly_is_tried_again(hooked: TestClient, monkeypatch) -> None:
+    webhooks = hooked.app.state.core.webhooks
+    attempt = webhooks._attempt
+    failures = []
+
+    async def failing_once(delivery):  # noqa: ANN001, ANN202
+        if not failures:
+            failures.append(delivery.id)
+            raise RuntimeError("the database went away")
+        await attempt(delivery)
+
+    monkeypatch.setattr(webhooks, "_attempt", failing_once)
+    point_webhook(hooked, inbox_url("robust"), RECEIVED)
+    inject(hooked, {"from": "+15550001111", "text": "still here"})
+    assert arrived(hooked, "robust") == [] and failures
+    advance(hooked, 5)
+    assert [r["body"]["data"]["messages"]["messageBody"] for r in arrived(hooked, "robust")] == ["still here"]
+
+
 def test_session_status_reaches_the_receiver_as_documented(hooked: TestClient) -> None:
     point_webhook(hooked, inbox_url("status"), ["session.status", "qrcode.updated"], session_id=DISCONNECTED_ID)
     hooked.post(f"/api/whatsapp-sessions/{DISCONNECTED_ID}/connect", headers=auth(PAT))
