@@ -156,12 +156,8 @@ class InboundService:
     # Messages -------------------------------------------------------------------------------
 
     async def _message(self, session: Session, inbound: Inbound, base_url: str) -> dict[str, Any]:
-        if inbound.channel is not None:
-            chat, participant = str(_jid_on(inbound.channel, "newsletter", "channel")), None
-        elif inbound.group is not None:
-            chat, participant = str(_jid_on(inbound.group, "g.us", "group")), str(_sender(inbound))
-        else:
-            chat, participant = str(_sender(inbound)), None
+        chat = _chat_of(inbound)
+        participant = str(_sender(inbound)) if inbound.group is not None else None
         kind, content = await self._content(session, inbound, base_url)
         message = await self._messages.receive(session, chat, content, kind, participant=participant)
         return {"msgId": message.id, "key": message.key, "message": message.message}
@@ -276,7 +272,7 @@ class InboundService:
     async def _chat(self, session: Session, inbound: Inbound) -> dict[str, Any]:
         change = inbound.chat
         assert change is not None
-        chat_id = inbound.group or inbound.channel or str(_sender(inbound))
+        chat_id = _chat_of(inbound)
         if change.event == "delete":
             self._chats.delete(session.id, chat_id)
             return {"id": chat_id}
@@ -311,6 +307,15 @@ def _happening_of(inbound: Inbound) -> str | None:
     if problems:
         raise errors.ValidationFailed(problems)
     return present[0] if present and present[0] in _HAPPENINGS else None
+
+
+def _chat_of(inbound: Inbound) -> str:
+    """Where it happens: the channel, the group, or the sender's own chat."""
+    if inbound.channel is not None:
+        return str(_jid_on(inbound.channel, "newsletter", "channel"))
+    if inbound.group is not None:
+        return str(_jid_on(inbound.group, "g.us", "group"))
+    return str(_sender(inbound))
 
 
 def _sender(inbound: Inbound) -> Jid:

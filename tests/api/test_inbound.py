@@ -147,7 +147,7 @@ def test_only_the_sender_deletes_a_message(hooked: TestClient) -> None:
 
 def test_contact_and_chat_changes(hooked: TestClient) -> None:
     inject(hooked, {"from": SOMEONE, "contact_update": {"status": "Busy"}})
-    inject(hooked, {"from": SOMEONE, "group": GROUP_JID, "chat": {"event": "update", "archived": True}})
+    inject(hooked, {"from": SOMEONE, "group": GROUP_JID.removesuffix("@g.us"), "chat": {"event": "update", "archived": True}})
     inject(hooked, {"from": SOMEONE, "chat": {"event": "delete"}})
     assert data_of(hooked, "contacts.update") == [[{"jid": "15551234567@s.whatsapp.net", "status": "Busy"}]]
     assert data_of(hooked, "chats.update") == [
