@@ -9,9 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from litestar.testing import TestClient
 
 from emulator.domain.sessions import QR_LIFETIME_SECONDS
-from tests.conftest import CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth, make_client
+from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth, make_client
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
@@ -139,3 +140,20 @@ def test_messages_in_flight_resume_after_a_restart(tmp_path: Path) -> None:
             "/api/send-message", json={"to": "+15551234567", "text": "next"}, headers=auth(CONNECTED_KEY)
         ).json()["data"]
         assert again["msgId"] == sent["msgId"] + 1
+
+
+def test_an_echo_is_answered_once_across_a_restart(tmp_path: Path) -> None:
+    db = str(tmp_path / "state.db")
+
+    def echoes(client: TestClient) -> list[str]:
+        received = client.get(f"/admin/events?session_id={CONNECTED_ID}&event=messages.received").json()["data"]
+        return [event["data"]["messages"]["messageBody"] for event in received]
+
+    with make_client(db=db) as client:
+        client.post("/api/send-message", json={"to": "+15550040001", "text": "ping"}, headers=auth(CONNECTED_KEY))
+        client.post("/admin/clock/advance", json={"seconds": 3.5})
+        before = echoes(client)
+    with make_client(db=db) as client:
+        client.post("/admin/clock/advance", json={"seconds": 10})
+        after = echoes(client)
+    assert before + after == ["Echo: ping"]

@@ -25,7 +25,6 @@ from emulator.domain.message_content import Draft, compose, message_body
 from emulator.domain.network import (
     DELIVERED,
     DELIVERED_AFTER,
-    ECHO_AFTER,
     ERROR,
     PENDING,
     PLAYED,
@@ -219,13 +218,14 @@ class MessageService:
             behaviour = behaviour_named(message.behaviour or "")
             if behaviour.failed_reason == "network error" and message.attempts > 1:
                 behaviour = behaviour_of("")
+            # An echo number answers a text once it has read it: the stored READ keeps a restart
+            # from answering twice.
+            echoes = behaviour.echo and message.kind == "text"
             steps = [
-                (delay, "status", status)
+                (delay, "echo" if echoes and status == READ else "status", status)
                 for delay, status in behaviour.steps
                 if status != PLAYED or message.kind in ("audio", "video")
             ]
-            if behaviour.echo and message.kind == "text":
-                steps.append((ECHO_AFTER, "echo", READ))
         return [(d, a, s) for d, a, s in steps if message.status == PENDING or s > message.status]
 
     def _schedule(self, message: Message) -> None:
@@ -275,6 +275,7 @@ class MessageService:
                 self._set_status(message, status)
                 await self._receive_from_session(receiver, message)
         else:
+            self._set_status(message, status)
             await self._echo(message)
 
     def _set_status(self, message: Message, status: int, failed_reason: str | None = None) -> None:

@@ -17,7 +17,6 @@ SENT_AFTER = 1.0
 DELIVERED_AFTER = 2.0
 READ_AFTER = 4.0
 PLAYED_AFTER = 6.0
-ECHO_AFTER = 3.0
 
 
 class Behaviour(Struct, frozen=True):
