@@ -216,7 +216,7 @@ class MessageService:
             steps = [(SENT_AFTER, "status", SENT)]
         else:
             behaviour = behaviour_named(message.behaviour or "")
-            if behaviour.failed_reason == "network error" and message.attempts > 1:
+            if behaviour.fails_once and message.attempts > 1:
                 behaviour = behaviour_of("")
             # An echo number answers a text once it has read it: the stored READ keeps a restart
             # from answering twice.

@@ -29,6 +29,8 @@ class Behaviour(Struct, frozen=True):
     failed_reason: str | None = None
     on_whatsapp: bool = True
     echo: bool = False
+    # Only the first attempt fails; a resend goes as to any other number.
+    fails_once: bool = False
 
 
 _READ_STEPS = ((SENT_AFTER, SENT), (DELIVERED_AFTER, DELIVERED), (READ_AFTER, READ))
@@ -86,6 +88,7 @@ TEST_NUMBERS: tuple[Behaviour, ...] = (
         description="The first attempt fails with 'network error'; a resend is delivered and read.",
         steps=((SENT_AFTER, ERROR),),
         failed_reason="network error",
+        fails_once=True,
     ),
     DEFAULT,
 )
