@@ -1,36 +1,47 @@
-# Two commands do everything: `make run` and `make test`. Both create the virtual environment.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
+# Two commands do everything: `make run` and `make test`. Both install exactly uv.lock.
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+# uv installs the lock; it is itself pinned here and kept apart from the environment it syncs.
+UV_VERSION := 0.13.9
+TOOLS      := .tools
+UV         := $(TOOLS)/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test bench install install-test clean
+.PHONY: run test bench install lock build clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(UV):
+	@echo "Installing uv $(UV_VERSION) into $(TOOLS)/ ..."
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(TOOLS) uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
-
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+# --frozen: install what uv.lock says and never re-resolve it.
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	@echo "Installing the locked dependencies into $(VENV)/ ..."
+	@$(UV) sync --frozen --all-groups || { echo "make: uv.lock could not be installed; run 'make lock' to re-resolve it" >&2; exit 1; }
+	@touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+
+# The only way versions change: re-resolve every dependency within pyproject.toml's ranges.
+lock: $(UV)
+	$(UV) lock --upgrade
 
 # Settings come from EMULATOR_* variables, or flags: make run ARGS="--clock virtual --port 0"
 run: install
 	$(BIN)/python -m emulator serve $(ARGS)
 
-test: install-test
+test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The wheel and the source archive, into dist/.
+build: $(UV)
+	$(UV) build --out-dir dist
+
 # Speed over loopback; wrk comes from Debian's packages.
-bench: install-test
+bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .emulator .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) dist .emulator .pytest_cache .hypothesis

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from pathlib import Path
 
+from emulator.shipped import shipped_file
 from emulator.webhooks.settings import WebhookSettings
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
+DEFAULT_FIXTURES = shipped_file("fixtures/default.json")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the app serves the same document at GET /openapi.json.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from functools import cache
@@ -401,11 +402,27 @@ def _components(contract: Contract) -> dict[str, Any]:
     _, schemas = msgspec.json.schema_components(
         [*request_structs, *contract.response_structs, Session], ref_template=REF_TEMPLATE
     )
+    schemas = {name: normalised_descriptions(schema) for name, schema in schemas.items()}
     schemas["SessionObject"] = _session_object(schemas.pop("Session"))
     bodies = [op.body for op in contract.operations if op.body is not None]
     for name in msgspec.json.schema_components(bodies, ref_template=REF_TEMPLATE)[1]:
         schemas[name] = _nulls_as_absent(schemas[name])
     return schemas
+
+
+def normalised_descriptions(schema: Any) -> Any:
+    """Struct docstrings become descriptions; msgspec releases differ in how they dedent them,
+    so the document cleans them itself and comes out the same with any of them."""
+    if isinstance(schema, list):
+        return [normalised_descriptions(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: inspect.cleandoc(value) if key == "description" and isinstance(value, str)
+        else value if key in ("example", "examples", "default", "const", "enum")
+        else normalised_descriptions(value)
+        for key, value in schema.items()
+    }
 
 
 def _nulls_as_absent(struct_schema: dict[str, Any]) -> dict[str, Any]:
