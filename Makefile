@@ -17,8 +17,9 @@ $(UV):
 
 # --frozen: install what uv.lock says and never re-resolve it.
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	@$(UV) lock --check --offline --quiet 2>/dev/null || { echo "make: uv.lock cannot be read or disagrees with pyproject.toml; run 'make lock' to re-resolve it" >&2; exit 1; }
 	@echo "Installing the locked dependencies into $(VENV)/ ..."
-	@$(UV) sync --frozen --all-groups || { echo "make: uv.lock could not be installed; run 'make lock' to re-resolve it" >&2; exit 1; }
+	@$(UV) sync --frozen --all-groups
 	@touch $@
 
 install: $(VENV)/.installed

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import socket
 import sys
 
 import uvicorn
 
+from emulator import __version__
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.core import Core
@@ -17,6 +19,7 @@ from emulator.fixtures import FixtureError
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wasender-emulator", description="A stateful WasenderAPI emulator.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="start the HTTP server (the default)")
     serve.add_argument("--host", help="address to bind (EMULATOR_HOST, default 127.0.0.1)")
@@ -41,8 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(["serve"] if argv == [] else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # serve is the default command, so its flags may come without it.
+    if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
+        argv = ["serve", *argv]
+    args = build_parser().parse_args(argv)
     flags = {k: v for k, v in vars(args).items() if k != "command"}
     try:
         settings = Settings.from_sources(flags)
@@ -59,7 +69,8 @@ def serve(settings: Settings, core: Core) -> int:
     try:
         sock.bind((settings.host, settings.port))
     except OSError as exc:
-        print(f"wasender-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        hint = " (another port: --port N, or --port 0 for a free one)" if exc.errno == errno.EADDRINUSE else ""
+        print(f"wasender-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}{hint}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
     config = uvicorn.Config(

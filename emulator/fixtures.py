@@ -99,9 +99,23 @@ def load_fixtures(path: str | Path) -> Fixtures:
     try:
         fixtures = msgspec.json.decode(raw, type=Fixtures)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise FixtureError(f"{path}: {exc}") from None
+        raise FixtureError(f"{path}: {_with_line_and_column(str(exc), raw)}") from None
     _check_unique(path, fixtures)
     return fixtures
+
+
+def _with_line_and_column(message: str, raw: bytes) -> str:
+    """msgspec names a byte offset; an editor wants the line and column."""
+    match = _BYTE_OFFSET.search(message)
+    if match is None:
+        return message
+    before = raw[: int(match.group(1))]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return f"{message[: match.start()]}(line {line}, column {column})"
+
+
+_BYTE_OFFSET = re.compile(r"\(byte (\d+)\)$")
 
 
 def _check_unique(path: Path, fixtures: Fixtures) -> None:

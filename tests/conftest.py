@@ -82,19 +82,26 @@ def new_session(client: TestClient):
     return create
 
 
+EMULATOR_COMMAND = (sys.executable, "-m", "emulator", "serve")
+
+
 class LiveServer:
     """The emulator as a user starts it, in its own process, on a free port of 127.0.0.1."""
 
-    def __init__(self, *args: str, db: str | Path = ":memory:", log: Path) -> None:
+    def __init__(
+        self, *args: str, db: str | Path = ":memory:", log: Path, command: tuple[str, ...] = EMULATOR_COMMAND,
+        cwd: Path | None = None,
+    ) -> None:
         self.log = log
         self.args = args
         self.db = db
         self._log_file = log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "serve", "--port", "0", "--db", str(db), *args],
+            [*command, "--port", "0", "--db", str(db), *args],
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             text=True,
+            cwd=cwd,
             env={k: v for k, v in os.environ.items() if not k.startswith("EMULATOR_")},
         )
         self.banner = self._wait_for_banner()

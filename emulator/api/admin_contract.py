@@ -151,7 +151,7 @@ ADMIN_CONTRACT = Contract(
         ADMIN_TOKEN: {"type": "http", "scheme": "bearer", "description": "The --admin-token, when one is set."}
     },
     body_examples={
-        Inbound: {"from": "+15550001111", "text": "hello"},
+        Inbound: {"from": "+15557771111", "text": "hello"},
         AdvanceBody: {"seconds": 60},
         NewAccountBody: {"plan": "trial"},
     },

@@ -1,4 +1,4 @@
-"""The official Node SDK (npm wasenderapi), installed once into the virtual environment."""
+"""The official Node SDK (npm wasenderapi), installed once from tests/e2e/node/package-lock.json."""
 
 from __future__ import annotations
 
@@ -13,19 +13,28 @@ import pytest
 from tests.e2e.sdk_matrix import NODE_SDK_VERSION
 
 SCRIPTS = Path(__file__).parent / "node"
-_PREFIX = Path(__file__).resolve().parents[2] / ".venv" / "node-sdk"
+
+
+def npm_ci(folder: Path) -> Path:
+    """The node_modules of a folder's package-lock.json, installed exactly (npm ci) when the
+    lock is newer than what was installed; skips the test where Node or npm is missing."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("Node.js and npm are needed for the Node checks")
+    modules = folder / "node_modules"
+    installed = modules / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
+        subprocess.run(
+            ["npm", "ci", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    return modules
 
 
 def node_sdk_modules() -> Path:
-    """node_modules holding wasenderapi; skips the test where Node or npm is missing."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js and npm are needed for the Node SDK checks")
-    modules = _PREFIX / "node_modules"
-    if not (modules / "wasenderapi" / "package.json").exists():
-        subprocess.run(
-            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(_PREFIX), f"wasenderapi@{NODE_SDK_VERSION}"],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+    """node_modules holding wasenderapi at the version the matrix names."""
+    modules = npm_ci(SCRIPTS)
+    version = json.loads((modules / "wasenderapi" / "package.json").read_text())["version"]
+    assert version == NODE_SDK_VERSION, f"package-lock.json pins wasenderapi {version}, the matrix {NODE_SDK_VERSION}"
     return modules
 
 
