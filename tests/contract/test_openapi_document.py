@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
 from emulator.api.admin_contract import build_admin
-from emulator.api.contract import build, document_text
+from emulator.api.contract import Contract, assemble, build, document_text, normalised_descriptions
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.domain.events import DOCUMENTED_EVENTS
@@ -73,3 +74,30 @@ def _routes() -> set[tuple[str, str]]:
 
 def _shape(path: str) -> str:
     return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+class _Reply(msgspec.Struct):
+    """A text, or one
+    of the happenings below."""
+
+    text: str
+
+
+# The same docstring as one msgspec release gives it (indentation kept) and as another does
+# (cleaned): the document must not depend on which one is installed.
+_AS_WRITTEN = "A text, or one\n    of the happenings below."
+_CLEANED = "A text, or one\nof the happenings below."
+
+
+@pytest.mark.parametrize("description", [_AS_WRITTEN, _CLEANED])
+def test_descriptions_come_out_the_same_whichever_way_msgspec_dedents_docstrings(description: str) -> None:
+    schema = {"title": "Reply", "description": description, "properties": {"text": {"type": "string"}}}
+    assert normalised_descriptions(schema)["description"] == _CLEANED
+
+
+def test_the_builder_cleans_a_struct_docstring() -> None:
+    contract = Contract(
+        title="t", description="d", operations=(), response_structs=(_Reply,), security_schemes={},
+        body_examples={}, rate_limited=False,
+    )
+    assert assemble(contract)["components"]["schemas"]["_Reply"]["description"] == _CLEANED
