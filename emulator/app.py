@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from emulator.api.admin import AdminController
+from emulator.api.admin_guard import admin_guard
 from emulator.api.auth import auth_check
 from emulator.api.contacts import CONTACT_ROUTES
 from emulator.api.admin_contract import admin_openapi_document
@@ -41,6 +42,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
             *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document,
         ],
+        guards=[admin_guard],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[rate_limit_middleware],
         lifespan=[lifespan],

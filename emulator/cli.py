@@ -11,6 +11,7 @@ import sys
 import uvicorn
 
 from emulator import __version__
+from emulator.api.admin_guard import control_plane_line, exposure_refusal
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.core import Core
@@ -30,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--clock", choices=("real", "virtual"), help="time source (EMULATOR_CLOCK, default real)")
     serve.add_argument("--rate-limits", choices=("on", "off"), help="enforce rate limits (EMULATOR_RATE_LIMITS)")
     serve.add_argument("--admin-token", help="require this bearer token on /admin (EMULATOR_ADMIN_TOKEN)")
+    serve.add_argument(
+        "--admin-open", action="store_true", default=None,
+        help="serve /admin without a token on an address that is not loopback (EMULATOR_ADMIN_OPEN)",
+    )  # fmt: skip
     serve.add_argument(
         "--concurrency-limit", type=int, help="concurrent requests per session (EMULATOR_CONCURRENCY_LIMIT, default 10)"
     )
@@ -56,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     flags = {k: v for k, v in vars(args).items() if k != "command"}
     try:
         settings = Settings.from_sources(flags)
+        refusal = exposure_refusal(settings)
+        if refusal:
+            raise ValueError(refusal)
         core = Core(settings)
     except (ValueError, FixtureError) as exc:
         print(f"wasender-emulator: {exc}", file=sys.stderr)
@@ -106,6 +114,7 @@ def _announce(settings: Settings, core: Core, port: int) -> None:
         f"WasenderAPI emulator listening on http://{host}:{port}",
         f"  base URL for the SDKs:  http://{host}:{port}/api",
         f"  admin API:              http://{host}:{port}/admin",
+        control_plane_line(settings),
         f"  database: {settings.db}   clock: {settings.clock}   seed: {settings.seed or '(random)'}",
         f"  fixtures: {settings.fixtures}",
     ]

@@ -21,6 +21,8 @@ class Settings:
     clock: str = "real"
     rate_limits: str = "on"
     admin_token: str | None = None
+    # Serve an unprotected control plane on an address that is not loopback (emulator/api/admin_guard.py).
+    admin_open: bool = False
     concurrency_limit: int = 10
     log_level: str = "warning"
     # Webhook delivery; None keeps the default in emulator/webhooks/settings.py.
@@ -66,8 +68,15 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def _parsed(name: str, annotation: str, text: str) -> object:
     kind = annotation.removesuffix(" | None")
+    if kind == "bool":
+        if text.strip().lower() not in _BOOLEANS:
+            raise ValueError(f"EMULATOR_{name.upper()} must be 1 or 0, true or false, not {text!r}")
+        return _BOOLEANS[text.strip().lower()]
     if kind == "int" and not text.strip().isdigit():
         raise ValueError(f"EMULATOR_{name.upper()} must be a whole number, not {text!r}")
     try:
