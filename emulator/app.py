@@ -10,6 +10,7 @@ from litestar import Litestar
 from emulator.api.admin import AdminController
 from emulator.api.admin_guard import admin_guard
 from emulator.api.auth import auth_check
+from emulator.api.body_limits import DEFAULT_MAX_BODY, body_deadline_middleware
 from emulator.api.contacts import CONTACT_ROUTES
 from emulator.api.admin_contract import admin_openapi_document
 from emulator.api.contract import openapi_document
@@ -22,8 +23,6 @@ from emulator.api.sessions import SESSION_ROUTES
 from emulator.api.webhooks_admin import WEBHOOK_ADMIN_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
-
-MAX_REQUEST_BYTES = 140 * 1024 * 1024
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
@@ -44,11 +43,11 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         ],
         guards=[admin_guard],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[rate_limit_middleware],
+        middleware=[body_deadline_middleware, rate_limit_middleware],
         lifespan=[lifespan],
         openapi_config=None,
-        # Documents may be 100 MB, and base64 adds a third.
-        request_max_body_size=MAX_REQUEST_BYTES,
+        # Routes that take media raise it to MEDIA_MAX_BODY.
+        request_max_body_size=DEFAULT_MAX_BODY,
         debug=False,
     )
     app.state.core = core

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 
+from emulator.api.body_limits import CLOSING_STATUSES
 from emulator.domain.errors import DomainError, ValidationFailed
 
 log = logging.getLogger("emulator")
@@ -45,7 +46,8 @@ def method_not_allowed(request: Request[Any, Any, Any], exc: MethodNotAllowedExc
 
 
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return _json(error_body(str(exc.detail)), exc.status_code)
+    closing = {"Connection": "close"} if exc.status_code in CLOSING_STATUSES else None
+    return _json(error_body(str(exc.detail)), exc.status_code, closing)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -28,8 +28,11 @@ def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[J
         async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["method"] != "POST":
                 raise MethodNotAllowedException(headers={"allow": "POST"})
+            request = Request(scope, receive)
+            if (request.content_length or 0) > max_body:
+                raise _too_large(max_body)
             body = await _read_body(receive, max_body)
-            payload = _encode(await handler(Request(scope, receive), body))
+            payload = _encode(await handler(request, body))
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": payload})
@@ -38,6 +41,10 @@ def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[J
         return asgi(path, name=name, copy_scope=False, opt=opt)(endpoint)
 
     return decorate
+
+
+def _too_large(limit: int) -> ClientException:
+    return ClientException(f"The request body is larger than {limit} bytes.", status_code=413)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -49,7 +56,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise ClientException(f"The request body is larger than {limit} bytes.", status_code=413)
+            raise _too_large(limit)
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)

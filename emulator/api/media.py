@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.api.auth import calling_session, core_of
+from emulator.api.body_limits import MEDIA_MAX_BODY
 from emulator.api.responses import ok
 from emulator.api.validation import parse_body
 from emulator.domain import errors
@@ -82,7 +83,7 @@ async def _uploaded_file(request: Request[Any, Any, Any]) -> tuple[bytes, str | 
     return body, content_type or None, None
 
 
-@post("/api/upload", status_code=HTTP_200_OK, name="upload-media")
+@post("/api/upload", status_code=HTTP_200_OK, name="upload-media", request_max_body_size=MEDIA_MAX_BODY)
 async def upload_media(request: Request[Any, Any, Any]) -> dict[str, Any]:
     calling_session(request)
     content, mimetype, file_name = await _uploaded_file(request)

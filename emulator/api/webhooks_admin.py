@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from emulator.api.admin_guard import open_admin_route
 from emulator.api.auth import core_of
+from emulator.api.body_limits import MEDIA_MAX_BODY
 from emulator.api.errors import error_body
 from emulator.api.responses import iso, ok
 from emulator.api.validation import parse_body, parse_query
@@ -105,7 +106,7 @@ def _delivery_json(delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any
 class WebhookAdminController(Controller):
     path = "/admin"
 
-    @post("/sessions/{session_id:int}/inbound", status_code=HTTP_200_OK)
+    @post("/sessions/{session_id:int}/inbound", status_code=HTTP_200_OK, request_max_body_size=MEDIA_MAX_BODY)
     async def inbound(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
         core = core_of(request)
         session = core.sessions.get(session_id)
