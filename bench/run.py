@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -37,7 +38,11 @@ TARGETS = {
     "rss_mb": 150,
     "webhook_deliveries_per_s": 1000,
     "send_ratio_during_fan_out": 0.85,
+    "send_ratio_with_idle_connections": 0.8,
 }
+# Open, silent connections held while session 1 sends. (A connection that served a request
+# and falls silent is closed after five seconds; one that never spoke is held.)
+IDLE_CONNECTIONS = 2000
 RESET_MESSAGES = 10_000
 RSS_MESSAGES = 100_000
 SETTLE_SECONDS = 5
@@ -211,6 +216,26 @@ def sends_of_a_listening_session() -> dict[str, float]:
             receiver.stop()
 
 
+def sends_with_idle_connections() -> dict[str, object]:
+    """Session 1's sends without, then with, IDLE_CONNECTIONS idle connections open."""
+    with tempfile.TemporaryDirectory() as workdir:
+        emulator = Emulator(Path(workdir))
+        send = (f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+        try:
+            alone = wrk(*send)
+            host, port = emulator.url.removeprefix("http://").rsplit(":", 1)
+            idle = [socket.create_connection((host, int(port))) for _ in range(IDLE_CONNECTIONS)]
+            try:
+                crowded = wrk(*send)
+            finally:
+                for connection in idle:
+                    connection.close()
+        finally:
+            emulator.stop()
+    ratio = round(crowded["requests_per_second"] / max(alone["requests_per_second"], 1), 3)
+    return {"idle_connections": IDLE_CONNECTIONS, "sends_alone": alone, "sends_with_idle": crowded, "send_ratio": ratio}
+
+
 def webhook_fan_out() -> dict[str, object]:
     """The same load twice, webhooks on then off: deliveries/s meanwhile, and what they cost the sends."""
     hooked, plain = sends_during_fan_out(webhooks_on=True), sends_during_fan_out(webhooks_on=False)
@@ -243,6 +268,7 @@ def measure() -> dict[str, object]:
         "reset": reset_time(),
         "webhooks": webhook_fan_out(),
         "send_message_listening_session": sends_of_a_listening_session(),
+        "idle_connections": sends_with_idle_connections(),
     }
 
 
@@ -266,6 +292,8 @@ def reset_time() -> dict[str, float]:
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
+    # The idle connections and the server they reach (which inherits the limit) need descriptors.
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
     figures = measure()
     if OPENAPI.exists() and shutil.which("npm"):
         figures["prism_send_message"] = prism_send()
@@ -290,6 +318,8 @@ def main() -> int:
         ("webhook deliveries/s, 100 ms receiver", hooks["deliveries_per_second"],
          f">= {TARGETS['webhook_deliveries_per_s']}"),
         ("sends meanwhile / webhooks off", hooks["send_ratio"], f">= {TARGETS['send_ratio_during_fan_out']}"),
+        (f"sends with {IDLE_CONNECTIONS:,} idle connections / without", figures["idle_connections"]["send_ratio"],
+         f">= {TARGETS['send_ratio_with_idle_connections']}"),
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
     ]
