@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from emulator.api.admin import AdminController
-from emulator.api.admin_guard import admin_guard
+from emulator.api.admin_guard import admin_guard_middleware
 from emulator.api.auth import auth_check
 from emulator.api.body_limits import DEFAULT_MAX_BODY, body_deadline_middleware
 from emulator.api.contacts import CONTACT_ROUTES
@@ -41,9 +41,8 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
             *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document,
         ],
-        guards=[admin_guard],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[body_deadline_middleware, rate_limit_middleware],
+        middleware=[admin_guard_middleware, body_deadline_middleware, rate_limit_middleware],
         lifespan=[lifespan],
         openapi_config=None,
         # Routes that take media raise it to MEDIA_MAX_BODY.

@@ -1,7 +1,9 @@
 """Who may drive the control plane: every route under /admin needs the admin token, when one is set.
 
-The guard sits on the whole app and decides by path, so an /admin route added later is guarded
-without a word; a route is open only when its handler says so with `ADMIN_OPEN`.
+The guard is a middleware of the whole app that decides by path, so an /admin route added later
+is guarded without a word; a route is open only when its handler says so with `ADMIN_OPEN`.
+(A middleware rather than a Litestar guard: an app-wide guard copies the route handler on every
+request, the hot send path's included.)
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ import hmac
 import ipaddress
 from typing import Any
 
-from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.auth import parse_bearer
 from emulator.config import Settings
@@ -32,14 +33,21 @@ def is_admin_path(path: str) -> bool:
     return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
 
 
-def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Deny an /admin request without the admin token unless its route is marked open."""
-    if not is_admin_path(connection.scope["path"]) or ADMIN_OPEN in handler.opt:
-        return
-    expected = connection.app.state.core.settings.admin_token
+def admin_guard_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if is_admin_path(scope["path"]) and ADMIN_OPEN not in scope["route_handler"].opt:
+            _require_admin_token(scope)
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def _require_admin_token(scope: Scope) -> None:
+    expected = scope["app"].state.core.settings.admin_token
     if not expected:
         return
-    given = parse_bearer(connection.headers.get("authorization"))
+    header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+    given = parse_bearer(header.decode("latin-1")) if header is not None else None
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise errors.Unauthorized(ADMIN_TOKEN_REQUIRED)
 
