@@ -45,6 +45,9 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         middleware=[admin_guard_middleware, body_deadline_middleware, rate_limit_middleware],
         lifespan=[lifespan],
         openapi_config=None,
+        # The emulator logs its own errors (api/errors.py). Litestar's logging would take over the
+        # root logger and start a thread per app in a process that embeds it (emulator.testing).
+        logging_config=None,
         # Routes that take media raise it to MEDIA_MAX_BODY.
         request_max_body_size=DEFAULT_MAX_BODY,
         debug=False,

@@ -16,6 +16,7 @@ from emulator.app import create_app
 from emulator.config import Settings
 from emulator.core import Core
 from emulator.fixtures import FixtureError
+from emulator.ready_file import ready_info, write_when_ready
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency-limit", type=int, help="concurrent requests per session (EMULATOR_CONCURRENCY_LIMIT, default 10)"
     )
     serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
+    serve.add_argument("--ready-file", help="write where it listens and the fixture tokens here, as JSON, once it answers")
     webhooks = serve.add_argument_group("webhook delivery", "each also read from EMULATOR_WEBHOOK_<NAME>")
     webhooks.add_argument("--webhook-max-attempts", type=int, help="attempts per delivery before giving up (default 5)")
     webhooks.add_argument("--webhook-retry-delay", type=float, help="seconds before the first retry, doubling (default 5)")
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
         argv = ["serve", *argv]
     args = build_parser().parse_args(argv)
-    flags = {k: v for k, v in vars(args).items() if k != "command"}
+    flags = {k: v for k, v in vars(args).items() if k not in ("command", "ready_file")}
     try:
         settings = Settings.from_sources(flags)
         refusal = exposure_refusal(settings)
@@ -68,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FixtureError) as exc:
         print(f"wasender-emulator: {exc}", file=sys.stderr)
         return 2
-    return serve(settings, core)
+    return serve(settings, core, args.ready_file)
 
 
-def serve(settings: Settings, core: Core) -> int:
+def serve(settings: Settings, core: Core, ready_file: str | None = None) -> int:
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -81,7 +83,17 @@ def serve(settings: Settings, core: Core) -> int:
         print(f"wasender-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}{hint}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
+    server = uvicorn.Server(server_config(settings, core))
+    _announce(settings, core, port)
+    if ready_file:
+        write_when_ready(server, ready_file, ready_info(core, port))
+    _tune_garbage_collector()
+    server.run(sockets=[sock])
+    return 0
+
+
+def server_config(settings: Settings, core: Core, **options: object) -> uvicorn.Config:
+    return uvicorn.Config(
         create_app(settings, core),
         loop="uvloop",
         http="httptools",
@@ -92,12 +104,8 @@ def serve(settings: Settings, core: Core) -> int:
         # proxy-header middleware and the Server header.
         proxy_headers=False,
         server_header=False,
+        **options,  # type: ignore[arg-type]
     )
-    server = uvicorn.Server(config)
-    _announce(settings, core, port)
-    _tune_garbage_collector()
-    server.run(sockets=[sock])
-    return 0
 
 
 def _tune_garbage_collector() -> None:

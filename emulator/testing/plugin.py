@@ -1,0 +1,142 @@
+"""The pytest plugin, registered by the package's `pytest11` entry point.
+
+`wasender_emulator`: one emulator per test session (per worker under pytest-xdist), or the one
+`--wasender-url` / WASENDER_EMULATOR_URL names. `wasender_account`: per test, a fresh account
+of its own with one connected session, so tests share the emulator and never each other's
+state. `@pytest.mark.wasender(plan=..., session_limit=..., rate_limits=False, fixtures=PATH)`
+changes what one test gets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from emulator.testing.emulator import Emulator, EmulatorError, Session
+
+URL_VARIABLE = "WASENDER_EMULATOR_URL"
+MARKER = "wasender"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wasender-emulator")
+    group.addoption(
+        "--wasender-url",
+        default=None,
+        help=f"use the emulator running at this URL instead of starting one (also {URL_VARIABLE})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(plan='paid', session_limit=10, rate_limits=True, fixtures=None): what the test's "
+        "wasender_account is: its plan, its session limit, rate limits off for the test, or an emulator "
+        "of its own started on a fixtures file",
+    )
+
+
+@dataclass(frozen=True)
+class WasenderAccount:
+    """A test's own account and its connected session, on `emulator`."""
+
+    emulator: Emulator
+    session: Session
+
+    @property
+    def account_id(self) -> int:
+        return self.session.account.id
+
+    @property
+    def personal_access_token(self) -> str:
+        return self.session.account.personal_access_token
+
+    @property
+    def session_id(self) -> int:
+        return self.session.id
+
+    @property
+    def api_key(self) -> str:
+        return self.session.api_key
+
+    @property
+    def phone_number(self) -> str:
+        return self.session.phone_number
+
+    @property
+    def webhook_secret(self) -> str:
+        return self.session.webhook_secret
+
+    def client(self, **options: Any) -> Any:
+        """The official Python SDK's client for the session (its API key and webhook secret)."""
+        options = {"base_url": self.emulator.api_url, "webhook_secret": self.webhook_secret, **options}
+        return _sdk().create_sync_wasender(self.api_key, **options)
+
+    def account_client(self, **options: Any) -> Any:
+        """The official Python SDK's client for the account (its personal access token)."""
+        options = {"base_url": self.emulator.api_url, "personal_access_token": self.personal_access_token, **options}
+        return _sdk().create_sync_wasender("unused", **options)
+
+
+def _sdk() -> Any:
+    try:
+        import wasenderapi
+    except ImportError:
+        pytest.skip("the official Python SDK is not installed: pip install wasenderapi")
+    return wasenderapi
+
+
+@pytest.fixture(scope="session")
+def wasender_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    url = request.config.getoption("wasender_url") or os.environ.get(URL_VARIABLE) or None
+    with _started(Emulator(url)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def wasender_account(request: pytest.FixtureRequest) -> Iterator[WasenderAccount]:
+    options = _marker_options(request.node)
+    fixtures = options.pop("fixtures", None)
+    rate_limits = options.pop("rate_limits", True)
+    if fixtures is None:
+        yield from _account_on(request.getfixturevalue("wasender_emulator"), rate_limits, **options)
+    else:
+        with _started(Emulator(fixtures=str(fixtures))) as own:
+            yield from _account_on(own, rate_limits, **options)
+
+
+def _account_on(emulator: Emulator, rate_limits: bool, **account: Any) -> Iterator[WasenderAccount]:
+    session = emulator.connected_session(emulator.new_account(**account))
+    if rate_limits:
+        yield WasenderAccount(emulator, session)
+        return
+    # Rate limits are the emulator's, not the account's: off for this test only.
+    emulator.rate_limits(False)
+    try:
+        yield WasenderAccount(emulator, session)
+    finally:
+        emulator.rate_limits(True)
+
+
+def _started(emulator: Emulator) -> Emulator:
+    try:
+        return emulator.start()
+    except EmulatorError as exc:
+        pytest.fail(f"wasender-emulator: {exc}", pytrace=False)
+
+
+def _marker_options(node: pytest.Item) -> dict[str, Any]:
+    """The test's `wasender` marks, the closest winning."""
+    options: dict[str, Any] = {}
+    for mark in reversed(list(node.iter_markers(MARKER))):
+        if mark.args:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keywords only: plan=, session_limit=, rate_limits=, fixtures=")
+        options.update(mark.kwargs)
+    unknown = set(options) - {"plan", "session_limit", "rate_limits", "fixtures"}
+    if unknown:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} does not know {', '.join(sorted(unknown))}")
+    return options
