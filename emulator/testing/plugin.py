@@ -126,7 +126,9 @@ def _started(emulator: Emulator) -> Emulator:
     try:
         return emulator.start()
     except EmulatorError as exc:
-        pytest.fail(f"wasender-emulator: {exc}", pytrace=False)
+        problem = str(exc)
+    # Outside the except block, so the report is the one line and not the chain behind it.
+    pytest.fail(f"wasender-emulator: {problem}", pytrace=False)
 
 
 def _marker_options(node: pytest.Item) -> dict[str, Any]:
