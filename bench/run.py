@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+import in_your_tests
 from receiver import SlowReceiver
 
 HERE = Path(__file__).resolve().parent
@@ -269,6 +270,7 @@ def measure() -> dict[str, object]:
         "webhooks": webhook_fan_out(),
         "send_message_listening_session": sends_of_a_listening_session(),
         "idle_connections": sends_with_idle_connections(),
+        "in_your_tests": in_your_tests.measure(),
     }
 
 
@@ -304,7 +306,7 @@ def main() -> int:
         "connections": CONNECTIONS,
         "seconds": SECONDS,
         **figures,
-        "targets": TARGETS,
+        "targets": {**TARGETS, **in_your_tests.TARGETS},
     }
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = [
@@ -322,6 +324,7 @@ def main() -> int:
          f">= {TARGETS['send_ratio_with_idle_connections']}"),
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
+        *in_your_tests.rows(figures["in_your_tests"]),
     ]
     if "prism_send_message" in figures:
         prism = figures["prism_send_message"]
