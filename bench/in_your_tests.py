@@ -47,8 +47,10 @@ http = httpx.Client()
 
 @pytest.mark.parametrize("n", range({TESTS}))
 def test_send(n, wasender_account):
-    answer = http.post(f"{{wasender_account.emulator.api_url}}/send-message", json={{"to": "+15551234567", "text": "hi"}},
-                       headers={{"Authorization": f"Bearer {{wasender_account.api_key}}"}})
+    answer = http.post(
+        f"{{wasender_account.emulator.api_url}}/send-message", json={{"to": "+15551234567", "text": "hi"}},
+        headers={{"Authorization": f"Bearer {{wasender_account.api_key}}"}},
+    )
     assert answer.status_code == 200
 """
 

@@ -158,7 +158,9 @@ class Emulator:
             if answer.status_code != 422 or _PHONE_TAKEN not in answer.text or "phone_number" in fields:
                 break
         created = _data(answer)
-        session = Session(created["id"], created["api_key"], created["phone_number"], created["webhook_secret"], account)
+        session = Session(
+            created["id"], created["api_key"], created["phone_number"], created["webhook_secret"], account
+        )
         _data(self._call("POST", f"/api/whatsapp-sessions/{session.id}/connect", token))
         self.scan(session)
         return session
@@ -176,7 +178,8 @@ class Emulator:
 
     def set_webhook(self, session: Session, url: str | Inbox, events: list[str]) -> dict[str, Any]:
         """Send the session's `events` to `url` (or an inbox); answers the session."""
-        body = {"webhook_url": url.url if isinstance(url, Inbox) else url, "webhook_enabled": True, "webhook_events": events}
+        target = url.url if isinstance(url, Inbox) else url
+        body = {"webhook_url": target, "webhook_enabled": True, "webhook_events": events}
         return _data(self._call("PUT", f"/api/whatsapp-sessions/{session.id}", session.api_key, body))
 
     def advance(self, seconds: float) -> float:
@@ -228,5 +231,6 @@ def _id(session: Session | int) -> int:
 
 def _data(answer: httpx.Response) -> Any:
     if answer.is_error:
-        raise EmulatorError(f"{answer.request.method} {answer.request.url.path} answered {answer.status_code}: {answer.text}")
+        request = answer.request
+        raise EmulatorError(f"{request.method} {request.url.path} answered {answer.status_code}: {answer.text}")
     return answer.json().get("data")

@@ -20,6 +20,7 @@ from emulator.testing.emulator import Emulator, EmulatorError, Session
 
 URL_VARIABLE = "WASENDER_EMULATOR_URL"
 MARKER = "wasender"
+OPTIONS = ("plan", "session_limit", "rate_limits", "fixtures")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,30 +47,18 @@ class WasenderAccount:
 
     emulator: Emulator
     session: Session
+    account_id: int
+    personal_access_token: str
+    session_id: int
+    api_key: str
+    phone_number: str
+    webhook_secret: str
 
-    @property
-    def account_id(self) -> int:
-        return self.session.account.id
-
-    @property
-    def personal_access_token(self) -> str:
-        return self.session.account.personal_access_token
-
-    @property
-    def session_id(self) -> int:
-        return self.session.id
-
-    @property
-    def api_key(self) -> str:
-        return self.session.api_key
-
-    @property
-    def phone_number(self) -> str:
-        return self.session.phone_number
-
-    @property
-    def webhook_secret(self) -> str:
-        return self.session.webhook_secret
+    @classmethod
+    def of(cls, emulator: Emulator, session: Session) -> WasenderAccount:
+        account = session.account
+        return cls(emulator, session, account.id, account.personal_access_token, session.id, session.api_key,
+                   session.phone_number, session.webhook_secret)  # fmt: skip
 
     def client(self, **options: Any) -> Any:
         """The official Python SDK's client for the session (its API key and webhook secret)."""
@@ -110,14 +99,14 @@ def wasender_account(request: pytest.FixtureRequest) -> Iterator[WasenderAccount
 
 
 def _account_on(emulator: Emulator, rate_limits: bool, **account: Any) -> Iterator[WasenderAccount]:
-    session = emulator.connected_session(emulator.new_account(**account))
+    given = WasenderAccount.of(emulator, emulator.connected_session(emulator.new_account(**account)))
     if rate_limits:
-        yield WasenderAccount(emulator, session)
+        yield given
         return
     # Rate limits are the emulator's, not the account's: off for this test only.
     emulator.rate_limits(False)
     try:
-        yield WasenderAccount(emulator, session)
+        yield given
     finally:
         emulator.rate_limits(True)
 
@@ -136,9 +125,9 @@ def _marker_options(node: pytest.Item) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for mark in reversed(list(node.iter_markers(MARKER))):
         if mark.args:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keywords only: plan=, session_limit=, rate_limits=, fixtures=")
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keywords only: {', '.join(OPTIONS)}")
         options.update(mark.kwargs)
-    unknown = set(options) - {"plan", "session_limit", "rate_limits", "fixtures"}
+    unknown = set(options) - set(OPTIONS)
     if unknown:
         raise pytest.UsageError(f"@pytest.mark.{MARKER} does not know {', '.join(sorted(unknown))}")
     return options

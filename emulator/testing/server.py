@@ -40,7 +40,8 @@ class ServerThread:
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the emulator did not start: {self._failure or 'its start-up failed (see the log)'}")
+                reason = self._failure or "its start-up failed (see the log)"
+                raise RuntimeError(f"the emulator did not start: {reason}")
             time.sleep(_POLL_SECONDS)
 
     def stop(self) -> None:

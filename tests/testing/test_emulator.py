@@ -28,7 +28,7 @@ def send(emulator: Emulator, api_key: str, text: str = "hi") -> httpx.Response:
     return httpx.post(f"{emulator.api_url}/send-message", json={"to": TO, "text": text}, headers=auth(api_key))
 
 
-def test_it_listens_on_a_free_port_of_localhost_with_a_virtual_clock_and_the_default_fixtures(emulator: Emulator) -> None:
+def test_it_listens_on_a_free_port_of_localhost_on_a_virtual_clock_with_the_fixtures(emulator: Emulator) -> None:
     address = urlsplit(emulator.url)
     assert (address.scheme, address.hostname) == ("http", "127.0.0.1") and address.port > 0
     assert (emulator.api_url, emulator.admin_url) == (f"{emulator.url}/api", f"{emulator.url}/admin")

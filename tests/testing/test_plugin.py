@@ -124,7 +124,8 @@ def test_both_fixtures_use_the_emulator_the_url_names(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, given_by: str
 ) -> None:
     with Emulator() as running:
-        pytester.makepyfile(ISOLATION + f"\ndef test_where(wasender_emulator):\n    assert wasender_emulator.url == {running.url!r}\n")
+        where = f"\ndef test_where(wasender_emulator):\n    assert wasender_emulator.url == {running.url!r}\n"
+        pytester.makepyfile(ISOLATION + where)
         if given_by == "variable":
             monkeypatch.setenv("WASENDER_EMULATOR_URL", running.url)
             result = pytester.runpytest("-p", "no:randomly")
