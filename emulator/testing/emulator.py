@@ -200,8 +200,11 @@ class Emulator:
         name = name or f"test-{random.randrange(10**8):08d}-{next(_inbox_counter)}"
         return Inbox(name, f"{self.admin_url}/inbox/{name}", self)
 
-    def rate_limits(self, enabled: bool) -> None:
+    def rate_limits(self, enabled: bool) -> bool:
+        """Switch rate limiting on or off, for every account; answers whether it was on."""
+        was = self._admin("GET", "/rate-limits")["enabled"]
         self._admin("PUT", "/rate-limits", {"enabled": enabled})
+        return was
 
     def reset(self) -> None:
         """Back to the fixtures: every account, session, message and inbox made since is gone."""

@@ -104,11 +104,11 @@ def _account_on(emulator: Emulator, rate_limits: bool, **account: Any) -> Iterat
         yield given
         return
     # Rate limits are the emulator's, not the account's: off for this test only.
-    emulator.rate_limits(False)
+    was_on = emulator.rate_limits(False)
     try:
         yield given
     finally:
-        emulator.rate_limits(True)
+        emulator.rate_limits(was_on)
 
 
 def _started(emulator: Emulator) -> Emulator:

@@ -138,3 +138,14 @@ def test_it_leaves_no_thread_process_port_or_file_behind_even_when_the_test_fail
     assert (thread_names(), child_processes()) == (threads, children)
     assert not answers(port)
     assert not folder.exists()
+
+
+def test_rate_limits_switch_for_every_account_and_answer_whether_they_were_on(emulator: Emulator) -> None:
+    trial = emulator.connected_session(emulator.new_account(plan="trial"))
+    assert emulator.rate_limits(False) is True
+    try:
+        assert [send(emulator, trial.api_key).status_code for _ in range(2)] == [200, 200]
+    finally:
+        assert emulator.rate_limits(True) is False
+    # Sends while off do not count: the first send after is the trial plan's one a minute.
+    assert [send(emulator, trial.api_key).status_code for _ in range(2)] == [200, 429]
