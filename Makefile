@@ -32,6 +32,8 @@ lock: $(UV)
 run: install
 	$(BIN)/python -m emulator serve $(ARGS)
 
+# One test worker per core, each taking whole files: make test PYTEST_ARGS="-n 0 -x" runs serially.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

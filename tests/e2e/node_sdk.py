@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -22,11 +23,14 @@ def npm_ci(folder: Path) -> Path:
         pytest.skip("Node.js and npm are needed for the Node checks")
     modules = folder / "node_modules"
     installed = modules / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
-        subprocess.run(
-            ["npm", "ci", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder)],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+    # Test workers running side by side install once: the others wait for the first.
+    with open(folder / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
+            subprocess.run(
+                ["npm", "ci", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder)],
+                check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
     return modules
 
 
