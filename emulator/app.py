@@ -23,6 +23,8 @@ from emulator.api.sessions import SESSION_ROUTES
 from emulator.api.webhooks_admin import WEBHOOK_ADMIN_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
+from emulator.dashboard.feed import LiveFeed
+from emulator.dashboard.routes import DASHBOARD_ROUTES
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
@@ -39,7 +41,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
-            *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document,
+            *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[admin_guard_middleware, body_deadline_middleware, rate_limit_middleware],
@@ -53,4 +55,5 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         debug=False,
     )
     app.state.core = core
+    app.state.feed = LiveFeed.following(core.bus)
     return app

@@ -104,6 +104,8 @@ def server_config(settings: Settings, core: Core, **options: object) -> uvicorn.
         # proxy-header middleware and the Server header.
         proxy_headers=False,
         server_header=False,
+        # The dashboard's event streams never end by themselves: they must not hold up a stop.
+        timeout_graceful_shutdown=1,
         **options,  # type: ignore[arg-type]
     )
 
@@ -120,6 +122,7 @@ def _announce(settings: Settings, core: Core, port: int) -> None:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     lines = [
         f"WasenderAPI emulator listening on http://{host}:{port}",
+        f"  dashboard:              http://{host}:{port}/",
         f"  base URL for the SDKs:  http://{host}:{port}/api",
         f"  admin API:              http://{host}:{port}/admin",
         control_plane_line(settings),

@@ -32,6 +32,7 @@ from emulator.api.contract import (
     ref,
 )
 from emulator.api.media import EncryptBody
+from emulator.dashboard.routes import MessagesQuery
 from emulator.api.webhooks_admin import DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
 from emulator.domain.events import Event
 from emulator.domain.inbound import Inbound
@@ -77,13 +78,25 @@ DELIVERY = obj(
     id=INTEGER, session_id=INTEGER, event=STRING, url=STRING, outcome={"enum": ["pending", "delivered", "failed"]},
     attempt=INTEGER, status_code=NULLABLE_INTEGER, error=NULLABLE_STRING,
     duration_ms=NULLABLE_NUMBER, next_attempt_at=NULLABLE_STRING, created_at=STRING,
-    updated_at=STRING, payload={"type": "object"}, attempts=list_of(ATTEMPT),
+    updated_at=STRING, headers={"type": "object", "additionalProperties": STRING}, payload={"type": "object"},
+    attempts=list_of(ATTEMPT),
 )  # fmt: skip
 CAPTURED = obj(
     id=INTEGER, received_at=STRING, method=STRING, path=STRING, query=STRING,
     headers={"type": "object", "additionalProperties": STRING}, body={}, answered=INTEGER,
 )  # fmt: skip
+SESSION_CARD = obj(
+    id=INTEGER, account_id=INTEGER, name=STRING, phone_number=STRING, status=STRING, plan=NULLABLE_STRING,
+    webhook={"type": "object"}, qr_code=NULLABLE_STRING, qr_image=NULLABLE_STRING, qr_expires_at=NULLABLE_STRING,
+)  # fmt: skip
+CHAT = obj(id=STRING, name=NULLABLE_STRING, is_group=BOOLEAN, unread_count=INTEGER, updated_at=STRING)
+BUBBLE = obj(
+    id=INTEGER, key_id=STRING, from_me=BOOLEAN, sender=NULLABLE_STRING, kind=STRING, text=NULLABLE_STRING,
+    status=STRING, sent_at=STRING, edited=BOOLEAN, deleted=BOOLEAN, media={"type": ["object", "null"]},
+    quoted={"type": ["object", "null"]}, reaction=NULLABLE_STRING, poll={"type": ["object", "null"]},
+)  # fmt: skip
 SESSION = "/admin/sessions/{session_id}"
+DASHBOARD_SESSION = "/admin/dashboard/sessions/{session_id}"
 DELIVERY_PATH = "/admin/webhooks/deliveries/{delivery_id}"
 
 ADMIN_OPERATIONS = (
@@ -137,6 +150,24 @@ ADMIN_OPERATIONS = (
     Operation(
         "post", "/admin/media/encrypt", "Encrypt one of the emulator's media files as WhatsApp media", ADMIN,
         ok({"type": "object"}), EncryptBody, refusals=(404,),
+    ),
+    Operation("get", "/admin/dashboard/sessions", "The dashboard: every account's sessions", ADMIN, ok(list_of(SESSION_CARD))),
+    Operation(
+        "post", DASHBOARD_SESSION + "/connect", "The dashboard: connect a session as its owner would", ADMIN,
+        ok(SESSION_CARD), refusals=(400, 403),
+    ),
+    Operation(
+        "post", DASHBOARD_SESSION + "/restart", "The dashboard: restart a connected session", ADMIN, ok(SESSION_CARD),
+        refusals=(400,),
+    ),
+    Operation("get", DASHBOARD_SESSION + "/chats", "The dashboard: a session's chats", ADMIN, ok(list_of(CHAT))),
+    Operation(
+        "get", DASHBOARD_SESSION + "/messages", "The dashboard: a page of one chat, newest first", ADMIN,
+        ok(list_of(BUBBLE)), None, MessagesQuery,
+    ),
+    Operation(
+        "get", "/admin/dashboard/inboxes", "The dashboard: the capture inboxes", ADMIN,
+        ok(list_of(obj(name=STRING, received=INTEGER))),
     ),
     Operation(
         "post", "/admin/groups/{jid}/reset-invite", "Reset a group's invite code", ADMIN, ok(ref(InviteLink), inviteLink=STRING),

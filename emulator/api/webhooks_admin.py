@@ -21,6 +21,7 @@ from emulator.core import Core
 from emulator.domain import errors
 from emulator.domain.inbound import Inbound
 from emulator.store.webhooks import Attempt, Delivery
+from emulator.webhooks.dispatcher import request_headers
 
 InboxName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 DELIVERY_NOT_FOUND = "The specified webhook delivery was not found."
@@ -88,6 +89,7 @@ def _delivery_json(delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any
         "next_attempt_at": iso(delivery.next_attempt_at) if delivery.next_attempt_at is not None else None,
         "created_at": iso(delivery.created_at),
         "updated_at": iso(delivery.updated_at),
+        "headers": request_headers(delivery),
         "payload": msgspec.json.decode(delivery.body),
         "attempts": [
             {

@@ -53,6 +53,11 @@ class ChatService:
     def get(self, session_id: int, chat_id: str) -> Chat | None:
         return self._chats.get((session_id, chat_id))
 
+    def of_session(self, session_id: int) -> list[Chat]:
+        """The session's chats, the latest conversation first."""
+        chats = [c for (owner, _), c in self._chats.items() if owner == session_id]
+        return sorted(chats, key=lambda c: c.conversation_timestamp, reverse=True)
+
     def message_sent(self, session_id: int, chat_id: str) -> None:
         """A new chat appears; an existing one only moves its timestamp, announced with its next change."""
         chat = self._chats.get((session_id, chat_id))

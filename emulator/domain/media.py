@@ -412,17 +412,21 @@ class MediaService:
 
     async def decrypt_message(self, messages: Any, base_url: str) -> str:
         """Decrypt the media of a received message (`data.messages`) and answer its public URL (1 h)."""
+        plain, mimetype, file_name = await self.plain_media(messages)
+        return await self._save(
+            "decrypted", plain, mimetype, _extension_of(mimetype), DECRYPTED_LIFETIME, base_url, file_name
+        )
+
+    async def plain_media(self, messages: Any) -> tuple[bytes, str, str | None]:
+        """(content, MIME type, file name) of a message's media, decrypted and checked."""
         kind, media = find_media(messages)
         media_key = _media_key(media)
         encrypted = await self._encrypted_file(media)
         _check_digest(media.get("fileEncSha256"), encrypted, "fileEncSha256")
         plain = decrypt_media(encrypted, media_key, kind)
         _check_digest(media.get("fileSha256"), plain, "fileSha256")
-        mimetype = _served_mimetype(media.get("mimetype"))
         file_name = media.get("fileName") if isinstance(media.get("fileName"), str) else None
-        return await self._save(
-            "decrypted", plain, mimetype, _extension_of(mimetype), DECRYPTED_LIFETIME, base_url, file_name
-        )
+        return plain, _served_mimetype(media.get("mimetype")), file_name
 
     async def _encrypted_file(self, media: dict[str, Any]) -> bytes:
         location = media.get("url") or media.get("directPath")

@@ -430,12 +430,21 @@ class MessageService:
         messages, total = await store.sent_page(self._db, Message, session.id, statuses, page, per_page)
         return LogPage([self._in_flight.get(m.id, m) for m in messages], total)
 
+    async def chat_page(self, session_id: int, chat_id: str, before_id: int, limit: int) -> list[Message]:
+        """A page of one chat, newest first, with the live state of messages still in flight."""
+        page = await store.chat_page(self._db, Message, session_id, chat_id, before_id, limit)
+        return [self._in_flight.get(m.id, m) for m in page]
+
     async def _own(self, session: Session, message_id: int) -> Message:
         """A message of this session; any other is "not found", so ids do not leak."""
         message = await self._load(message_id)
         if message is None or message.session_id != session.id or message.deleted_at is not None:
             raise errors.NotFound(MESSAGE_NOT_FOUND)
         return message
+
+    async def find(self, message_id: int) -> Message | None:
+        """Any session's message, as the control plane looks it up."""
+        return await self._load(message_id)
 
     async def _load(self, message_id: int) -> Message | None:
         return self._in_flight.get(message_id) or await store.get(self._db, Message, message_id)

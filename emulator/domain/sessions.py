@@ -156,6 +156,9 @@ class SessionService:
     def get(self, session_id: int) -> Session | None:
         return self._by_id.get(session_id)
 
+    def all(self) -> list[Session]:
+        return sorted(self._by_id.values(), key=lambda s: s.id)
+
     def of_account(self, account_id: int) -> list[Session]:
         return [s for s in self._by_id.values() if s.account_id == account_id]
 

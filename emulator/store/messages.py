@@ -100,6 +100,17 @@ async def sent_page(
     return [_message(message_type, row) for row in rows], total[0] if total else 0
 
 
+async def chat_page(
+    db: Database, message_type: type[MessageT], session_id: int, remote_jid: str, before_id: int, limit: int
+) -> list[MessageT]:
+    """Up to `limit` messages of one chat with ids below `before_id`, newest first."""
+    rows = await db.fetch_all(
+        f"{_SELECT} WHERE session_id = ? AND remote_jid = ? AND id < ? ORDER BY id DESC LIMIT ?",
+        (session_id, remote_jid, before_id, limit),
+    )
+    return [_message(message_type, row) for row in rows]
+
+
 async def undelivered(db: Database, message_type: type[MessageT], below_status: int) -> list[MessageT]:
     """Sent messages not deleted whose status is still below `below_status`, oldest first."""
     rows = await db.fetch_all(

@@ -256,11 +256,7 @@ class WebhookDispatcher:
 
     async def _post(self, delivery: Delivery) -> tuple[int | None, str | None, float]:
         """(status code, error, milliseconds): a status code when the receiver answered."""
-        headers = {
-            "Content-Type": "application/json",
-            "X-Webhook-Signature": delivery.signature,
-            "User-Agent": USER_AGENT,
-        }
+        headers = request_headers(delivery)
         started = time.perf_counter()
         try:
             if self._mounted_client is not None and delivery.url.startswith(tuple(self._mounts)):
@@ -286,3 +282,8 @@ def _since(started: float) -> float:
 
 def _retry_key(session_id: int) -> str:
     return f"webhook-retry:{session_id}"
+
+
+def request_headers(delivery: Delivery) -> dict[str, str]:
+    """The headers every attempt of `delivery` is posted with."""
+    return {"Content-Type": "application/json", "X-Webhook-Signature": delivery.signature, "User-Agent": USER_AGENT}

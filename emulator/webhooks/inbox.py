@@ -56,6 +56,9 @@ class CaptureInbox:
         self._inboxes.setdefault(name, deque(maxlen=INBOX_SIZE)).append(request)
         return answered
 
+    def names(self) -> list[str]:
+        return sorted(self._inboxes)
+
     def read(self, name: str) -> list[CapturedRequest]:
         return list(self._inboxes.get(name, ()))
 

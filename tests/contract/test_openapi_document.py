@@ -50,6 +50,8 @@ def test_every_route_is_in_exactly_one_document() -> None:
     assert all(path.startswith("/admin/") for _, path in admin)
     # The media files behind publicUrl and the documents themselves are plain downloads.
     downloads = {"/media/{}", "/media/avatars/{}", "/openapi.json", "/admin/openapi.json"}
+    # The dashboard: its page and assets, its event stream and the media it draws.
+    downloads |= {"/", "/dashboard/{}", "/admin/dashboard/stream", "/admin/dashboard/messages/{}/media"}
     assert {(m, p) for m, p in _routes() if p not in downloads} == vendor | admin
 
 

@@ -1,0 +1,178 @@
+"""The dashboard's HTTP face: the page and its assets at `/`, its data and live stream under /admin/dashboard.
+
+The page and assets hold no data, so they are open; everything else sits behind the admin
+token. A browser cannot put a header on an event stream or an image, so here the token may
+also come as `?token=`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.params import FromPath
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.status_codes import HTTP_200_OK
+
+from emulator.api.admin import require_admin_token
+from emulator.api.auth import bearer_token, core_of
+from emulator.api.responses import ok
+from emulator.api.validation import parse_query
+from emulator.core import Core
+from emulator.dashboard.feed import LiveFeed
+from emulator.dashboard.views import bubble, chat_row, session_card
+from emulator.domain import errors
+from emulator.domain.events import DOCUMENTED_EVENTS
+from emulator.domain.sessions import Session
+from emulator.store import polls
+
+STATIC = Path(__file__).parent / "static"
+ASSET_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+ASSETS = {path.name: path for path in STATIC.iterdir() if path.suffix in ASSET_TYPES}
+# A comment line this often keeps proxies and the browser from dropping a quiet stream.
+KEEPALIVE_SECONDS = 15.0
+MESSAGE_NOT_FOUND = "Message not found."
+MAX_MESSAGE_ID = 2**63 - 1
+
+
+def _asset(name: str) -> Response[bytes]:
+    path = ASSETS.get(name)
+    if path is None:
+        raise errors.NotFound("No such dashboard file.")
+    # no-cache: a page opened after an upgrade must not run yesterday's script.
+    headers = {"Cache-Control": "no-cache"}
+    return Response(path.read_bytes(), media_type=f"{ASSET_TYPES[path.suffix]}; charset=utf-8", headers=headers)
+
+
+@get("/", name="dashboard-page")
+async def dashboard_page(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The page, told whether to ask for the admin token and which events a webhook can carry."""
+    page = _asset("index.html")
+    required = "true" if core_of(request).settings.admin_token is not None else "false"
+    page.content = page.content.replace(  # type: ignore[union-attr]
+        b'data-token-required="false" data-events=""',
+        f'data-token-required="{required}" data-events="{" ".join(DOCUMENTED_EVENTS)}"'.encode(),
+    )
+    return page
+
+
+@get("/dashboard/{name:str}", name="dashboard-asset")
+async def dashboard_asset(name: FromPath[str]) -> Response[bytes]:
+    return _asset(name)
+
+
+def header_or_query_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    require_admin_token(connection, bearer_token(connection) or connection.query_params.get("token"))  # type: ignore[arg-type]
+
+
+class MessagesQuery(msgspec.Struct):
+    chat: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    before: Annotated[int, msgspec.Meta(ge=1, le=MAX_MESSAGE_ID)] = MAX_MESSAGE_ID
+    limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
+
+
+def feed_of(request: Request[Any, Any, Any]) -> LiveFeed:
+    return request.app.state.feed  # type: ignore[no-any-return]
+
+
+def _session(core: Core, session_id: int) -> Session:
+    session = core.sessions.get(session_id)
+    if session is None:
+        raise errors.NotFound(errors.SESSION_NOT_FOUND)
+    return session
+
+
+def _card(core: Core, session: Session) -> dict[str, Any]:
+    return session_card(session, core.accounts.get(session.account_id))
+
+
+class DashboardController(Controller):
+    path = "/admin/dashboard"
+    guards = [header_or_query_token]
+
+    @get("/sessions")
+    async def sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        core = core_of(request)
+        return ok([_card(core, session) for session in core.sessions.all()])
+
+    @post("/sessions/{session_id:int}/connect", status_code=HTTP_200_OK)
+    async def connect(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+        """Connect as its owner would, so a QR code appears to scan."""
+        core = core_of(request)
+        session = _session(core, session_id)
+        owner = core.accounts.get(session.account_id)
+        assert owner is not None, "a session always belongs to a stored account"
+        await core.sessions.connect(session, owner)
+        return ok(_card(core, session))
+
+    @post("/sessions/{session_id:int}/restart", status_code=HTTP_200_OK)
+    async def restart(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+        core = core_of(request)
+        session = await core.sessions.restart(_session(core, session_id))
+        return ok(_card(core, session))
+
+    @get("/sessions/{session_id:int}/chats")
+    async def chats(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+        core = core_of(request)
+        return ok([chat_row(chat) for chat in core.chats.of_session(_session(core, session_id).id)])
+
+    @get("/sessions/{session_id:int}/messages")
+    async def messages(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+        """A page of one chat, newest first: `before` the oldest id the page already shows."""
+        core = core_of(request)
+        session = _session(core, session_id)
+        query = parse_query(MessagesQuery, request.query_params)
+        page = await core.messages.chat_page(session.id, query.chat, query.before, query.limit)
+        feed = feed_of(request)
+        bubbles = []
+        for message in page:
+            votes = await polls.votes_on(core.db, message.id) if message.kind == "poll" else None
+            bubbles.append(bubble(message, feed.reaction_to(session.id, message.key_id), votes))
+        return ok(bubbles)
+
+    @get("/messages/{message_id:int}/media")
+    async def media(self, request: Request[Any, Any, Any], message_id: FromPath[int]) -> Response[bytes]:
+        """A message's media, decrypted, for the page to show inline."""
+        core = core_of(request)
+        message = await core.messages.find(message_id)
+        if message is None:
+            raise errors.NotFound(MESSAGE_NOT_FOUND)
+        content, mimetype, _ = await core.media.plain_media({"message": message.message})
+        return Response(content, media_type=mimetype)
+
+    @get("/inboxes")
+    async def inboxes(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        inbox = core_of(request).inbox
+        return ok([{"name": name, "received": len(inbox.read(name))} for name in inbox.names()])
+
+    @get("/stream")
+    async def stream(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
+        """Every published event as it happens; a `lost` event when the page fell behind."""
+        return ServerSentEvent(_events(feed_of(request)))
+
+
+async def _events(feed: LiveFeed) -> AsyncIterator[ServerSentEventMessage]:
+    stream = feed.open_stream()
+    try:
+        yield ServerSentEventMessage(event="ready", data="{}")
+        while True:
+            try:
+                event = await asyncio.wait_for(stream.get(), KEEPALIVE_SECONDS)
+            except TimeoutError:
+                yield ServerSentEventMessage(comment="keep-alive")
+                continue
+            if event is None:
+                yield ServerSentEventMessage(event="lost", data="{}")
+            else:
+                yield ServerSentEventMessage(event="change", id=event.id, data=msgspec.json.encode(event).decode())
+    finally:
+        feed.close_stream(stream)
+
+
+DASHBOARD_ROUTES = [dashboard_page, dashboard_asset, DashboardController]

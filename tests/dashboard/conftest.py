@@ -1,0 +1,57 @@
+"""A headless Chromium for the dashboard's browser tests: Debian's, installed when missing, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+def _install_chromium() -> None:
+    """Debian's package, as `make bench` installs wrk; Playwright never downloads a browser here."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None:
+        pytest.skip("no /usr/bin/chromium and no apt-get to install it")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    _install_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page; the test fails on anything the page logs as an error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    opened = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    opened.on("console", on_console)
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield opened
+    # Taken before closing: closing cuts the page's event stream, which the browser reports.
+    seen = list(problems)
+    context.close()
+    assert not seen, seen
