@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from urllib.parse import parse_qs
 from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -21,6 +22,9 @@ from emulator.domain import errors
 ADMIN_PREFIX = "/admin"
 # Handler opt marking the few admin routes anyone may call: see `open_admin_route`.
 ADMIN_OPEN = "admin_open"
+# Handler opt of the admin routes a browser reaches without headers (an event stream, an image):
+# the token may also come as ?token=.
+ADMIN_TOKEN_IN_QUERY = "admin_token_in_query"
 ADMIN_TOKEN_REQUIRED = "A valid admin token is required: Authorization: Bearer <admin token>."
 
 
@@ -36,18 +40,20 @@ def is_admin_path(path: str) -> bool:
 def admin_guard_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if is_admin_path(scope["path"]) and ADMIN_OPEN not in scope["route_handler"].opt:
-            _require_admin_token(scope)
+            _require_admin_token(scope, ADMIN_TOKEN_IN_QUERY in scope["route_handler"].opt)
         await app(scope, receive, send)
 
     return middleware
 
 
-def _require_admin_token(scope: Scope) -> None:
+def _require_admin_token(scope: Scope, in_query: bool) -> None:
     expected = scope["app"].state.core.settings.admin_token
     if not expected:
         return
     header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
     given = parse_bearer(header.decode("latin-1")) if header is not None else None
+    if given is None and in_query:
+        given = next(iter(parse_qs(scope["query_string"].decode("latin-1")).get("token", ())), None)
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise errors.Unauthorized(ADMIN_TOKEN_REQUIRED)
 

@@ -1,8 +1,8 @@
 """The dashboard's HTTP face: the page and its assets at `/`, its data and live stream under /admin/dashboard.
 
-The page and assets hold no data, so they are open; everything else sits behind the admin
-token. A browser cannot put a header on an event stream or an image, so here the token may
-also come as `?token=`.
+The page and assets hold no data, so they are open; everything else sits under /admin, behind
+the admin token. A browser cannot put a header on an event stream or an image, so for those two
+the token may also come as `?token=`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.api.admin import require_admin_token
-from emulator.api.auth import bearer_token, core_of
+from emulator.api.admin_guard import ADMIN_TOKEN_IN_QUERY
+from emulator.api.auth import core_of
 from emulator.api.responses import ok
 from emulator.api.validation import parse_query
 from emulator.core import Core
@@ -38,6 +36,7 @@ ASSETS = {path.name: path for path in STATIC.iterdir() if path.suffix in ASSET_T
 # A comment line this often keeps proxies and the browser from dropping a quiet stream.
 KEEPALIVE_SECONDS = 15.0
 MESSAGE_NOT_FOUND = "Message not found."
+TOKEN_IN_QUERY = {ADMIN_TOKEN_IN_QUERY: "a browser sends no header with an event stream or an image"}
 MAX_MESSAGE_ID = 2**63 - 1
 
 
@@ -67,10 +66,6 @@ async def dashboard_asset(name: FromPath[str]) -> Response[bytes]:
     return _asset(name)
 
 
-def header_or_query_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    require_admin_token(connection, bearer_token(connection) or connection.query_params.get("token"))  # type: ignore[arg-type]
-
-
 class MessagesQuery(msgspec.Struct):
     chat: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     before: Annotated[int, msgspec.Meta(ge=1, le=MAX_MESSAGE_ID)] = MAX_MESSAGE_ID
@@ -94,7 +89,6 @@ def _card(core: Core, session: Session) -> dict[str, Any]:
 
 class DashboardController(Controller):
     path = "/admin/dashboard"
-    guards = [header_or_query_token]
 
     @get("/sessions")
     async def sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -136,7 +130,7 @@ class DashboardController(Controller):
             bubbles.append(bubble(message, feed.reaction_to(session.id, message.key_id), votes))
         return ok(bubbles)
 
-    @get("/messages/{message_id:int}/media")
+    @get("/messages/{message_id:int}/media", opt=TOKEN_IN_QUERY)
     async def media(self, request: Request[Any, Any, Any], message_id: FromPath[int]) -> Response[bytes]:
         """A message's media, decrypted, for the page to show inline."""
         core = core_of(request)
@@ -151,7 +145,7 @@ class DashboardController(Controller):
         inbox = core_of(request).inbox
         return ok([{"name": name, "received": len(inbox.read(name))} for name in inbox.names()])
 
-    @get("/stream")
+    @get("/stream", opt=TOKEN_IN_QUERY)
     async def stream(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
         """Every published event as it happens; a `lost` event when the page fell behind."""
         return ServerSentEvent(_events(feed_of(request)))

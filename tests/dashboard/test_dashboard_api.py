@@ -24,12 +24,16 @@ def test_the_page_says_whether_it_needs_the_admin_token() -> None:
         assert guarded.get("/dashboard/dashboard.js").headers["content-type"].startswith("text/javascript")
 
 
-def test_with_a_token_the_data_needs_it_in_the_header_or_the_query() -> None:
+def test_with_a_token_the_data_needs_it_and_only_the_stream_and_images_take_it_in_the_query() -> None:
     with make_client(admin_token="s3cret") as client:
         assert client.get("/admin/dashboard/sessions").status_code == 401
-        assert client.get("/admin/dashboard/sessions?token=wrong").status_code == 401
+        assert client.get("/admin/dashboard/sessions?token=s3cret").status_code == 401
         assert len(_data(client.get("/admin/dashboard/sessions", headers=auth("s3cret")))) == 2  # type: ignore[arg-type]
-        assert len(_data(client.get("/admin/dashboard/sessions?token=s3cret"))) == 2  # type: ignore[arg-type]
+        assert client.get("/admin/dashboard/stream?token=wrong").status_code == 401
+        assert client.get("/admin/dashboard/messages/1/media?token=wrong").status_code == 401
+        # The right token passes the guard: what answers is the route's own "not found".
+        missing = client.get("/admin/dashboard/messages/1/media?token=s3cret")
+        assert missing.status_code == 404 and missing.json()["message"] == "Message not found."
 
 
 def test_an_unknown_asset_is_a_json_404(client: TestClient) -> None:
