@@ -160,3 +160,38 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     page.locator("#filter-outcome").select_option("delivered")
     expect(rows.filter(has_text="pending")).to_have_count(0)
     expect(page.locator("#inbox-list")).to_contain_text(INBOX)
+
+
+def test_a_long_chat_loads_page_by_page(page: Page, server: LiveServer) -> None:
+    for n in range(120):
+        _admin(server, "POST", f"/sessions/{CONNECTED_ID}/inbound", json={"from": CONTACT, "text": f"line {n}"})
+    _open(page, server)
+    page.get_by_role("tab", name="Chats").click()
+    page.locator(f'#chat-list [data-chat="{CONTACT_CHAT}"]').click()
+    bubbles = page.locator("#bubbles .bubble")
+    expect(bubbles).to_have_count(50)
+    expect(bubbles.last).to_have_text("line 11900:00:00")
+    page.get_by_role("button", name="Load older messages").click()
+    expect(bubbles).to_have_count(100)
+    page.get_by_role("button", name="Load older messages").click()
+    expect(bubbles).to_have_count(120)
+    expect(bubbles.first).to_contain_text("line 0")
+    expect(page.get_by_role("button", name="Load older messages")).to_be_hidden()
+
+
+def test_with_an_admin_token_the_page_asks_for_it(page: Page, tmp_path: Path) -> None:
+    guarded = LiveServer("--clock", "virtual", "--admin-token", "dash-token", log=tmp_path / "guarded.log")
+    try:
+        page.goto(guarded.url + "/")
+        page.get_by_label("Admin token").fill("dash-token")
+        page.get_by_role("button", name="Open").click()
+        expect(page.locator("#live")).to_have_text("live")
+        card = _session_card(page, DISCONNECTED_ID)
+        card.get_by_role("button", name="Connect").click()
+        expect(card.get_by_role("img", name=f"QR code to pair session {DISCONNECTED_ID}")).to_be_visible()
+        # The stream carries the token too: a scan from outside shows up.
+        headers = auth("dash-token")
+        assert httpx.post(f"{guarded.url}/admin/sessions/{DISCONNECTED_ID}/scan", headers=headers).status_code == 200
+        expect(card.locator(".status")).to_contain_text("connected", timeout=LIVE_MS)
+    finally:
+        guarded.stop()
