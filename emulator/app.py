@@ -15,6 +15,8 @@ from emulator.api.contacts import CONTACT_ROUTES
 from emulator.api.admin_contract import admin_openapi_document
 from emulator.api.contract import openapi_document
 from emulator.api.errors import EXCEPTION_HANDLERS
+from emulator.api.fault_injection import api_routes, fault_middleware
+from emulator.api.faults_admin import FAULT_ADMIN_ROUTES
 from emulator.api.groups import GROUP_ROUTES
 from emulator.api.media import MEDIA_ROUTES
 from emulator.api.messages import MESSAGE_ROUTES
@@ -41,10 +43,11 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
-            *WEBHOOK_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
+            *WEBHOOK_ADMIN_ROUTES, *FAULT_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[admin_guard_middleware, body_deadline_middleware, rate_limit_middleware],
+        # Faults before rate limits: an injected failure spends no rate limit, as a proxy's would not.
+        middleware=[admin_guard_middleware, body_deadline_middleware, fault_middleware, rate_limit_middleware],
         lifespan=[lifespan],
         openapi_config=None,
         # The emulator logs its own errors (api/errors.py). Litestar's logging would take over the
@@ -56,4 +59,5 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     )
     app.state.core = core
     app.state.feed = LiveFeed.following(core.bus)
+    core.faults.routes, core.faults.send_routes = api_routes(app)
     return app

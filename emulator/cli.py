@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--concurrency-limit", type=int, help="concurrent requests per session (EMULATOR_CONCURRENCY_LIMIT, default 10)"
     )
+    serve.add_argument("--faults", help="JSON file of fault rules, loaded on start and on reset (EMULATOR_FAULTS)")
+    serve.add_argument(
+        "--fault-header", choices=("on", "off"), help="name the fault that fired in X-Emulator-Fault (EMULATOR_FAULT_HEADER)"
+    )
     serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
     serve.add_argument("--ready-file", help="write where it listens and the fixture tokens here, as JSON, once it answers")
     webhooks = serve.add_argument_group("webhook delivery", "each also read from EMULATOR_WEBHOOK_<NAME>")

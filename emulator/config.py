@@ -32,12 +32,17 @@ class Settings:
     webhook_timeout: float | None = None
     webhook_workers: int | None = None
     webhook_lane_window: int | None = None
+    # Fault injection: a scenario file of rules, and the X-Emulator-Fault header.
+    faults: str | None = None
+    fault_header: str = "off"
 
     def __post_init__(self) -> None:
         if self.clock not in ("real", "virtual"):
             raise ValueError(f"clock must be 'real' or 'virtual', not {self.clock!r}")
         if self.rate_limits not in ("on", "off"):
             raise ValueError(f"rate limits must be 'on' or 'off', not {self.rate_limits!r}")
+        if self.fault_header not in ("on", "off"):
+            raise ValueError(f"the fault header must be 'on' or 'off', not {self.fault_header!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
         if self.concurrency_limit < 1:
@@ -47,6 +52,10 @@ class Settings:
     def webhook_settings(self) -> WebhookSettings:
         given = {name: getattr(self, f"webhook_{name}") for name in WebhookSettings.__struct_fields__}
         return WebhookSettings.from_values({name: value for name, value in given.items() if value is not None})
+
+    @property
+    def fault_header_enabled(self) -> bool:
+        return self.fault_header == "on"
 
     @property
     def rate_limits_enabled(self) -> bool:

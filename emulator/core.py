@@ -11,6 +11,7 @@ from emulator.domain.accounts import AccountService
 from emulator.domain.chats import ChatService
 from emulator.domain.contacts import ContactService
 from emulator.domain.events import EventBus
+from emulator.domain.faults import FaultBook, load_scenario
 from emulator.domain.groups import GroupService
 from emulator.domain.inbound import InboundService
 from emulator.domain.media import MediaService
@@ -32,12 +33,14 @@ class Core:
         self.settings = settings
         # Read before anything is stored, so a bad file stops start-up at once.
         self.fixtures: Fixtures = load_fixtures(settings.fixtures)
+        self.scenario = load_scenario(settings.faults) if settings.faults else []
         self.db = Database(settings.db)
         self.clock = Clock(settings.clock)
         self.ids = IdGenerator(settings.seed)
         self.bus = EventBus(self.clock)
         self.accounts = AccountService(self.db, self.clock, self.ids)
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
+        self.faults = FaultBook(self.clock, self.sessions, self.ids.seed)
         self.media = MediaService(self.db, self.clock, self.ids)
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
@@ -48,7 +51,7 @@ class Core:
         self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
         self.delivery_process = DeliveryProcess()
         self.webhooks = WebhookDispatcher(
-            self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings()
+            self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings(), self.faults
         )
         self.bus.subscribe(self.webhooks.on_event)
         self.inbox = CaptureInbox()
@@ -69,6 +72,7 @@ class Core:
                 saved = await state.get_meta(self.db, "virtual_now")
                 self.clock.set_virtual_now(float(saved) if saved else VIRTUAL_EPOCH)
         await self._load()
+        self.faults.add_scenario(self.scenario)
         await self.webhooks.start()
         self.clock.start()
         self._rate_limit_saver = asyncio.get_running_loop().create_task(self._save_rate_limit_days_periodically())
@@ -87,12 +91,14 @@ class Core:
     async def reset(self) -> None:
         """Back to the fixtures, without a restart."""
         await self.webhooks.stop()
+        self.faults.clear(restart_ids=True)
         self.clock.cancel_all()
         self.rate_limiter.clear()
         self.inbox.clear()
         await state.truncate(self.db)
         await self._seed()
         await self._load()
+        self.faults.add_scenario(self.scenario)
         await self.webhooks.start()
 
     async def advance_clock(self, seconds: float) -> float:

@@ -75,7 +75,7 @@ ATTEMPT = obj(
     duration_ms=NULLABLE_NUMBER, created_at=STRING,
 )  # fmt: skip
 DELIVERY = obj(
-    id=INTEGER, session_id=INTEGER, event=STRING, url=STRING, outcome={"enum": ["pending", "delivered", "failed"]},
+    id=INTEGER, session_id=INTEGER, event=STRING, event_id=NULLABLE_INTEGER, injected=NULLABLE_STRING, url=STRING, outcome={"enum": ["pending", "delivered", "failed"]},
     attempt=INTEGER, status_code=NULLABLE_INTEGER, error=NULLABLE_STRING,
     duration_ms=NULLABLE_NUMBER, next_attempt_at=NULLABLE_STRING, created_at=STRING,
     updated_at=STRING, headers={"type": "object", "additionalProperties": STRING}, payload={"type": "object"},

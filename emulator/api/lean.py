@@ -38,7 +38,8 @@ def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[J
             await send({"type": "http.response.body", "body": payload})
 
         endpoint.__doc__ = handler.__doc__
-        return asgi(path, name=name, copy_scope=False, opt=opt)(endpoint)
+        # The route's one method, for what lists routes by method (fault rules).
+        return asgi(path, name=name, copy_scope=False, opt={**opt, "methods": ("POST",)})(endpoint)
 
     return decorate
 

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.api.auth import calling_session, core_of, managed_session
+from emulator.api.fault_injection import SEND_FAULT
 from emulator.api.lean import lean_post
 from emulator.api.responses import laravel_page, ok, sql_datetime
 from emulator.api.validation import HttpUrl, parse_body, parse_query
@@ -122,7 +123,8 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
 async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
     session = calling_session(request)
     body = parse_body(SendMessageBody, raw)
-    message = await core_of(request).messages.send(session, draft_of(body), body.to, _logged_content(body))
+    fault = request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
+    message = await core_of(request).messages.send(session, draft_of(body), body.to, _logged_content(body), fault)
     return ok({"msgId": message.id, "jid": body.to, "status": message.status_name})
 
 

@@ -26,11 +26,11 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http" or not limiter.enabled or not scope["path"].startswith(API_PREFIXES):
             await app(scope, receive, send)
             return
-        caller = _caller(core, scope)
-        if caller is None:
+        found = caller(core, scope)
+        if found is None:
             await app(scope, receive, send)
             return
-        identity, session, account = caller
+        identity, session, account = found
         handler = scope["route_handler"]
         kind = handler.opt.get("rate_limit")
         rules = rules_for(kind, session, account)
@@ -54,7 +54,7 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def _caller(core: Any, scope: Scope) -> tuple[str, Any, Any] | None:
+def caller(core: Any, scope: Scope) -> tuple[str, Any, Any] | None:
     """(limiter identity, session or None, account) of the request's bearer token."""
     token = _bearer(scope)
     if token is None:

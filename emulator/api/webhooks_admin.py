@@ -80,6 +80,8 @@ def _delivery_json(delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any
         "id": delivery.id,
         "session_id": delivery.session_id,
         "event": delivery.event,
+        "event_id": delivery.event_id,
+        "injected": delivery.injected,
         "url": delivery.url,
         "outcome": delivery.outcome,
         "attempt": delivery.attempts,

@@ -136,7 +136,10 @@ class MessageService:
 
     # Sending ------------------------------------------------------------------------------------
 
-    async def send(self, session: Session, draft: Draft, to: str, content: dict[str, Any]) -> Message:
+    async def send(
+        self, session: Session, draft: Draft, to: str, content: dict[str, Any], behaviour: str | None = None
+    ) -> Message:
+        """Accept a message; `behaviour` (a fault's) replaces what its recipient would do."""
         if session.status is not Status.CONNECTED:
             raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
         recipient = parse_jid(to)
@@ -157,7 +160,7 @@ class MessageService:
             content=content,
             message=compose(draft, quoted),
             status=PENDING,
-            behaviour=self._behaviour_for(session, recipient),
+            behaviour=behaviour or self._behaviour_for(session, recipient),
         )
         self._chats.message_sent(session.id, message.remote_jid)
         self._schedule(message)

@@ -92,7 +92,15 @@ TEST_NUMBERS: tuple[Behaviour, ...] = (
     ),
     DEFAULT,
 )
-_BY_KEYWORD = {b.keyword: b for b in TEST_NUMBERS}
+# Behaviours a fault rule gives a message instead of its recipient's (emulator.domain.faults).
+LOST = Behaviour(keyword="lost", prefix="", example="", description="Accepted, never sent.", steps=())
+_INJECTED_FAILURE = "failed:"
+_BY_KEYWORD = {b.keyword: b for b in (*TEST_NUMBERS, LOST)}
+
+
+def injected_failure(reason: str) -> str:
+    """The behaviour keyword of a message that fails with `reason` (a resend goes normally)."""
+    return _INJECTED_FAILURE + reason
 
 
 def behaviour_of(digits: str) -> Behaviour:
@@ -105,6 +113,9 @@ def behaviour_of(digits: str) -> Behaviour:
 
 
 def behaviour_named(keyword: str) -> Behaviour:
+    if keyword.startswith(_INJECTED_FAILURE):
+        reason = keyword.removeprefix(_INJECTED_FAILURE)
+        return Behaviour(keyword, "", "", "", ((SENT_AFTER, ERROR),), failed_reason=reason, fails_once=True)
     return _BY_KEYWORD.get(keyword, DEFAULT)
 
 

@@ -270,6 +270,13 @@ class SessionService:
         await self._move(session, S.CONNECTED, "session_restarted")
         return session
 
+    async def reconnect(self, session: Session) -> Session:
+        """A paired phone back on the network: disconnected -> connecting -> connected, no QR code."""
+        if session.status is S.DISCONNECTED and self.get(session.id) is session:
+            await self._move(session, S.CONNECTING)
+            await self._move(session, S.CONNECTED, "session_reconnected")
+        return session
+
     async def scan(self, session: Session) -> Session:
         """The phone scans the current QR code: need_scan -> connecting -> connected."""
         if session.status is not S.NEED_SCAN:

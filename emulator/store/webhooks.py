@@ -23,6 +23,8 @@ class Delivery(msgspec.Struct, kw_only=True):
     next_attempt_at: float | None = None
     created_at: float
     updated_at: float
+    event_id: int | None = None  # None on deliveries stored before events were numbered here
+    injected: str | None = None  # what a fault rule did to this delivery
 
 
 class Attempt(msgspec.Struct, kw_only=True):

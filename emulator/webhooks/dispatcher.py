@@ -16,11 +16,14 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from enum import Enum
+from typing import NamedTuple
 
 import httpx
 
 from emulator.clock import Clock
+from emulator.domain import faults
 from emulator.domain.events import Event
 from emulator.domain.sessions import SessionService
 from emulator.store import webhooks as store
@@ -43,6 +46,17 @@ class LaneState(Enum):
     WAITING = "waiting"  # its head failed and waits for a retry on the clock
 
 
+class _Held(NamedTuple):
+    """An event bound for a session's URL, not yet stored as a delivery."""
+
+    session_id: int
+    event: str
+    url: str
+    signature: str
+    body: bytes
+    event_id: int
+
+
 class _Lane:
     """One session's pending deliveries, oldest first."""
 
@@ -63,6 +77,7 @@ class WebhookDispatcher:
         sessions: SessionService,
         delivery_process: DeliveryProcess,
         settings: WebhookSettings | None = None,
+        fault_book: faults.FaultBook | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -76,6 +91,10 @@ class WebhookDispatcher:
         self._mounted_client: httpx.AsyncClient | None = None
         self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
         self._next_id = 1
+        self._faults = fault_book
+        # Events a reorder fault holds back, by session, and the timers that let them go.
+        self._held: dict[int, list[_Held]] = {}
+        self._fault_timers = 0
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -107,6 +126,7 @@ class WebhookDispatcher:
         for session_id in self._lanes:
             self._clock.cancel(_retry_key(session_id))
         self._lanes.clear()
+        self._held.clear()
         self._ready = asyncio.Queue()
         if self._mounted_client is not None:
             await self._mounted_client.aclose()
@@ -124,15 +144,21 @@ class WebhookDispatcher:
         if session is None or not listening(session) or not wanted(session, event):
             return
         assert session.webhook_url is not None
-        body = envelope(event, session.api_key)
-        self._enqueue(session.id, event.event, session.webhook_url, session.webhook_secret, body)
+        held = _Held(session.id, event.event, session.webhook_url, session.webhook_secret, envelope(event, session.api_key), event.id)
+        rule = self._faults.fire_webhook(session.id, event.event) if self._faults and self._faults.webhook_rules else None
+        if rule is None:
+            self._enqueue(*held)
+        else:
+            self._inject(rule, held)
 
     async def redeliver(self, delivery_id: int) -> Delivery | None:
         """A new delivery of a stored one's request, behind the session's pending ones."""
         original = await store.get(self._db, delivery_id)
         if original is None:
             return None
-        return self._enqueue(original.session_id, original.event, original.url, original.signature, original.body)
+        return self._enqueue(
+            original.session_id, original.event, original.url, original.signature, original.body, original.event_id
+        )
 
     # Reading -------------------------------------------------------------------------------------
 
@@ -149,7 +175,49 @@ class WebhookDispatcher:
             return None
         return found, (await store.attempts_of(self._db, [found.id]))[found.id]
 
-    def _enqueue(self, session_id: int, event: str, url: str, signature: str, body: bytes) -> Delivery:
+    # Webhook faults ----------------------------------------------------------------------------
+
+    def _inject(self, rule: faults.Rule, held: _Held) -> None:
+        action = rule.spec.action
+        if isinstance(action, faults.WebhookDelayAction):
+            mark = f"delayed {action.seconds:g} s by {rule.label}"
+            self._fault_timers += 1
+            self._later(f"webhook-delay:{self._fault_timers}", action.seconds, lambda: self._enqueue(*held, mark))
+        elif isinstance(action, faults.WebhookDuplicateAction):
+            for _ in range(2):
+                self._enqueue(*held, f"duplicated by {rule.label}")
+        else:
+            assert isinstance(action, faults.WebhookReorderAction)
+            waiting = self._held.setdefault(held.session_id, [])
+            waiting.append(held)
+            mark = f"reordered by {rule.label}"
+            if len(waiting) >= action.window:
+                self._release(held.session_id, mark)
+            elif len(waiting) == 1:
+                self._later(_reorder_key(held.session_id), action.flush_after, lambda: self._release(held.session_id, mark))
+
+    def _release(self, session_id: int, mark: str) -> None:
+        """Deliver the events a reorder fault held, newest first."""
+        self._clock.cancel(_reorder_key(session_id))
+        for held in reversed(self._held.pop(session_id, [])):
+            self._enqueue(*held, mark)
+
+    def _later(self, key: str, delay: float, enqueue: Callable[[], object]) -> None:
+        async def run() -> None:
+            enqueue()
+
+        self._clock.schedule(key, delay, run)
+
+    def _enqueue(
+        self,
+        session_id: int,
+        event: str,
+        url: str,
+        signature: str,
+        body: bytes,
+        event_id: int | None = None,
+        injected: str | None = None,
+    ) -> Delivery:
         """Store a new delivery and queue it behind the session's pending ones."""
         now = self._clock.now()
         delivery = Delivery(
@@ -161,6 +229,8 @@ class WebhookDispatcher:
             body=body,
             created_at=now,
             updated_at=now,
+            event_id=event_id,
+            injected=injected,
         )
         self._next_id += 1
         store.insert_delivery(self._db, delivery)
@@ -282,6 +352,10 @@ def _since(started: float) -> float:
 
 def _retry_key(session_id: int) -> str:
     return f"webhook-retry:{session_id}"
+
+
+def _reorder_key(session_id: int) -> str:
+    return f"webhook-reorder:{session_id}"
 
 
 def request_headers(delivery: Delivery) -> dict[str, str]:
