@@ -60,4 +60,5 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     app.state.core = core
     app.state.feed = LiveFeed.following(core.bus)
     core.faults.routes, core.faults.send_routes = api_routes(app)
+    core.faults.check_scenario(core.scenario)  # a bad scenario stops start-up here, in one line
     return app

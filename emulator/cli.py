@@ -87,7 +87,12 @@ def serve(settings: Settings, core: Core, ready_file: str | None = None) -> int:
         print(f"wasender-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}{hint}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(settings, core))
+    try:
+        config = server_config(settings, core)
+    except ValueError as exc:  # what only the app can check: the routes a fault scenario names
+        print(f"wasender-emulator: {exc}", file=sys.stderr)
+        return 2
+    server = uvicorn.Server(config)
     _announce(settings, core, port)
     if ready_file:
         write_when_ready(server, ready_file, ready_info(core, port))

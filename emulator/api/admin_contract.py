@@ -35,6 +35,7 @@ from emulator.api.media import EncryptBody
 from emulator.dashboard.routes import MessagesQuery
 from emulator.api.webhooks_admin import DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
 from emulator.domain.events import Event
+from emulator.domain.faults import RuleSpec
 from emulator.domain.inbound import Inbound
 from emulator.webhooks.settings import WebhookSettings
 
@@ -95,9 +96,15 @@ BUBBLE = obj(
     status=STRING, sent_at=STRING, edited=BOOLEAN, deleted=BOOLEAN, media={"type": ["object", "null"]},
     quoted={"type": ["object", "null"]}, reaction=NULLABLE_STRING, poll={"type": ["object", "null"]},
 )  # fmt: skip
+FAULT_RULE = obj(
+    id=INTEGER, label=STRING, action={"type": "object"}, route=NULLABLE_STRING, session_id=NULLABLE_INTEGER,
+    recipient=NULLABLE_STRING, event=NULLABLE_STRING, times=NULLABLE_INTEGER, probability=NULLABLE_NUMBER,
+    after=INTEGER, name=NULLABLE_STRING, matches=list_of(STRING), matched=INTEGER, fired=INTEGER, spent=BOOLEAN,
+)  # fmt: skip
 SESSION = "/admin/sessions/{session_id}"
 DASHBOARD_SESSION = "/admin/dashboard/sessions/{session_id}"
 DELIVERY_PATH = "/admin/webhooks/deliveries/{delivery_id}"
+FAULT_PATH = "/admin/faults/{rule_id}"
 
 ADMIN_OPERATIONS = (
     Operation("get", "/admin/health", "Liveness, open even with an admin token set", OPEN, ok(obj(status=STRING))),
@@ -148,6 +155,17 @@ ADMIN_OPERATIONS = (
         ok(obj(received=BOOLEAN)), None, InboxQuery, refusals=(500,),
     ),
     Operation(
+        "post", "/admin/faults", "Add a fault rule: an error, latency, a timeout, a reset, a cut or HTML body, a failed or "
+        "lost send, a dropped session, a late, doubled or reordered webhook", ADMIN, ok(FAULT_RULE), RuleSpec, status=201,
+    ),
+    Operation(
+        "get", "/admin/faults", "The fault rules, with how often each matched and fired", ADMIN,
+        ok(obj(header=BOOLEAN, rules=list_of(FAULT_RULE))),
+    ),
+    Operation("delete", "/admin/faults", "Remove every fault rule", ADMIN, ok(obj(removed=INTEGER))),
+    Operation("get", FAULT_PATH, "One fault rule", ADMIN, ok(FAULT_RULE)),
+    Operation("delete", FAULT_PATH, "Remove a fault rule", ADMIN, ok(FAULT_RULE)),
+    Operation(
         "post", "/admin/media/encrypt", "Encrypt one of the emulator's media files as WhatsApp media", ADMIN,
         ok({"type": "object"}), EncryptBody, refusals=(404,),
     ),
@@ -176,7 +194,9 @@ ADMIN_OPERATIONS = (
 
 ADMIN_CONTRACT = Contract(
     title="wasender-emulator admin API",
-    description="The emulator's control plane: accounts, the phone's actions, the clock, inbound traffic, webhooks.",
+    description=(
+        "The emulator's control plane: accounts, the phone's actions, the clock, inbound traffic, webhooks, faults."
+    ),
     operations=ADMIN_OPERATIONS,
     response_structs=(AdminAccount, Clock, RateLimits, Event, InviteLink, WebhookSettings),
     security_schemes={
@@ -186,6 +206,7 @@ ADMIN_CONTRACT = Contract(
         Inbound: {"from": "+15557771111", "text": "hello"},
         AdvanceBody: {"seconds": 60},
         NewAccountBody: {"plan": "trial"},
+        RuleSpec: {"route": "POST /api/send-message", "times": 2, "action": {"type": "error", "status": 503}},
     },
     rate_limited=False,
 )

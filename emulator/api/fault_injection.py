@@ -67,9 +67,9 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
         page = _PROXY_PAGE.format(status.value, status.phrase).encode()
         await _answer(marked, status.value, page, b"text/html")
     elif isinstance(action, f.ResetAction):
-        _reset(send)
+        await _cut(send, receive)
     elif isinstance(action, f.TruncateAction):
-        await app(scope, replay, _truncating(marked, send))
+        await app(scope, replay, _truncating(marked, send, receive))
     elif isinstance(action, f.TimeoutAction):
         if not await _client_leaves_within(receive, action.seconds):
             await app(scope, replay, marked)
@@ -125,7 +125,7 @@ def _marked(send: Send, rule: f.Rule) -> Send:
     return send_marked
 
 
-def _truncating(send: Send, server_send: Send) -> Send:
+def _truncating(send: Send, server_send: Send, receive: Receive) -> Send:
     """Send the headers as they are and half of the body, then close the connection."""
     chunks: list[bytes] = []
 
@@ -137,26 +137,39 @@ def _truncating(send: Send, server_send: Send) -> Send:
         if not message.get("more_body", False):
             whole = b"".join(chunks)
             await send({"type": "http.response.body", "body": whole[: len(whole) // 2], "more_body": True})
-            _reset(server_send, abort=False)
+            await _cut(server_send, receive, reset=False)
 
     return send_truncated
 
 
-def _reset(server_send: Send, abort: bool = True) -> None:
-    """Close the client's connection at once: with a TCP reset (abort) or a plain close."""
+async def _cut(server_send: Send, receive: Receive, reset: bool = True) -> None:
+    """Close the client's connection at once, with a TCP reset or a plain close."""
     transport = _transport_of(server_send)
     if transport is None:
         raise ConnectionResetError("fault injection: connection reset")
     sock = transport.get_extra_info("socket")
-    if abort and sock is not None:
+    if reset and sock is not None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort() if abort else transport.close()
+    transport.abort() if reset else transport.close()
+    # Until the server notices, it would take the missing answer for a bug of the app.
+    await _client_leaves_within(receive, 1.0)
 
 
-def _transport_of(send: Send) -> Any:
-    """The server's transport behind the server's own `send`: uvicorn's is a method of the request cycle."""
-    return getattr(getattr(send, "__self__", None), "transport", None)
+def _transport_of(send: Any, depth: int = 4) -> Any:
+    """The server's transport behind `send`, or None.
+
+    ASGI offers no way to reset a connection. Uvicorn's send is a method of its request cycle,
+    which holds the transport; Litestar's exception middleware wraps it in a closure.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None or depth == 0:
+        return transport
+    for cell in getattr(send, "__closure__", None) or ():
+        contents = cell.cell_contents
+        if callable(contents) and (found := _transport_of(contents, depth - 1)) is not None:
+            return found
+    return None
 
 
 async def _client_leaves_within(receive: Receive, seconds: float) -> bool:

@@ -205,12 +205,18 @@ class FaultBook:
             self._arm_drop(rule)
         return rule
 
-    def add_scenario(self, specs: Iterable[RuleSpec]) -> None:
+    def check_scenario(self, specs: Iterable[RuleSpec]) -> None:
+        """Raise ValueError naming the first rule of a scenario that cannot be put in force."""
         for number, spec in enumerate(specs, 1):
             try:
-                self.add(spec)
+                self._check(spec)
             except errors.ValidationFailed as exc:
-                raise ValueError(f"fault rule {number} of the scenario: {exc.errors}") from None
+                problems = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in exc.errors.items())
+                raise ValueError(f"fault rule {number} of the scenario: {problems}") from None
+
+    def add_scenario(self, specs: Iterable[RuleSpec]) -> None:
+        for spec in specs:
+            self.add(spec)
 
     def remove(self, rule_id: int) -> bool:
         rule = self.rules.pop(rule_id, None)

@@ -292,6 +292,5 @@ def test_a_scenario_file_is_loaded_at_start_and_again_on_reset(tmp_path: Path) -
 def test_a_scenario_naming_an_unknown_route_stops_the_start(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.json"
     scenario.write_text(json.dumps([{"route": "GET /api/nowhere", "action": {"type": "reset"}}]))
-    with pytest.raises(BaseExceptionGroup) as refused, make_client(faults=str(scenario)):
-        pass
-    assert refused.group_contains(ValueError, match="fault rule 1 of the scenario", depth=None)
+    with pytest.raises(ValueError, match="fault rule 1 of the scenario"):
+        make_client(faults=str(scenario))
