@@ -232,7 +232,7 @@ def test_every_admin_route_needs_the_token(client: TestClient) -> None:
     world = build_world(client)
     guarded = [route for route in app_routes(client) if is_admin_path(route[1]) and route not in OPEN_ADMIN]
     assert guarded
-    params = {**world.params, "account_id": "1", "delivery_id": "1", "name": "box", "message_id": "1"}
+    params = {**world.params, "account_id": "1", "delivery_id": "1", "name": "box", "message_id": "1", "rule_id": "1"}
     for method, template in guarded:
         path = template.format(**params)
         for headers in ({}, auth("wrong"), auth(PAT), auth(CONNECTED_KEY)):
