@@ -46,7 +46,7 @@ class Core:
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
         self.chats = ChatService(self.db, self.clock, self.bus)
         self.messages = MessageService(
-            self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats
+            self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats, self.media
         )
         self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
         self.delivery_process = DeliveryProcess()

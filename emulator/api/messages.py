@@ -123,8 +123,8 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
 async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
     session = calling_session(request)
     body = parse_body(SendMessageBody, raw)
-    fault = request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
-    message = await core_of(request).messages.send(session, draft_of(body), body.to, _logged_content(body), fault)
+    core, base_url, fault = core_of(request), str(request.base_url), request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
+    message = await core.messages.send(session, draft_of(body), body.to, _logged_content(body), base_url, fault)
     return ok({"msgId": message.id, "jid": body.to, "status": message.status_name})
 
 

@@ -171,9 +171,7 @@ class InboundService:
             mimetype, _ = accepted_file_type(data, mimetype, file.file_name)
             media = await self._media.encrypt_for_message(data, mimetype, file.kind, base_url, file.file_name)
             draft = Draft(kind=file.kind, text=inbound.text, media_url=media["url"], file_name=file.file_name)
-            content = compose(draft, quoted)
-            content[f"{file.kind}Message"].update(media)
-            return file.kind, content
+            return file.kind, compose(draft, quoted, media)
         if inbound.location is not None:
             place = inbound.location
             draft = Draft(kind="location", location=Location(place.latitude, place.longitude, place.name, place.address))

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from emulator.clock import Clock
 from emulator.domain import errors
+from emulator.domain.media_duration import seconds_of
 from emulator.ids import IdGenerator
 from emulator.store import media as store
 from emulator.store.database import Database
@@ -397,18 +398,32 @@ class MediaService:
         }
         if Category(kind) is Category.DOCUMENT:
             media["fileName"] = file_name or f"document.{_extension_of(mimetype)}"
+        if Category(kind) in (Category.AUDIO, Category.VIDEO):
+            media["seconds"] = seconds_of(data)
         return media
+
+    async def attachment(
+        self, url: str, base_url: str, kind: str | None = None, file_name: str | None = None
+    ) -> tuple[str, dict[str, Any]] | None:
+        """(media type, encrypted media fields) for sending the file at one of our URLs, as the
+        sender's phone uploads it; None for any other URL, which the offline emulator cannot fetch.
+        The media type follows the file's unless given; a given file name wins over the upload's."""
+        found = await self.file_for_url(url)
+        if found is None:
+            return None
+        data, mimetype, stored_name = found
+        file_type = FILE_TYPES.get(mimetype)
+        kind = kind or (file_type.category if file_type else Category.DOCUMENT)
+        return kind, await self.encrypt_for_message(data, mimetype, kind, base_url, file_name or stored_name)
 
     async def encrypt_file_at(self, url: str, base_url: str, kind: str | None = None) -> dict[str, Any]:
         """The WhatsApp message content (`{"imageMessage": {...}}`) for a file already at one of our
         URLs, as a contact would receive it; the media type follows the file's unless given."""
-        found = await self.file_for_url(url)
+        found = await self.attachment(url, base_url, kind)
         if found is None:
             raise errors.NotFound(MEDIA_NOT_FOUND)
-        data, mimetype, file_name = found
-        file_type = FILE_TYPES.get(mimetype)
-        kind = kind or (file_type.category if file_type else Category.DOCUMENT)
-        return {f"{kind}Message": await self.encrypt_for_message(data, mimetype, kind, base_url, file_name)}
+        kind, media = found
+        return {f"{kind}Message": media}
 
     async def decrypt_message(self, messages: Any, base_url: str) -> str:
         """Decrypt the media of a received message (`data.messages`) and answer its public URL (1 h)."""

@@ -103,10 +103,14 @@ def check_draft(draft: Draft) -> None:
         raise ValidationFailed(errors)
 
 
-def compose(draft: Draft, quoted: tuple[dict[str, Any], str, str] | None = None) -> dict[str, Any]:
+def compose(
+    draft: Draft, quoted: tuple[dict[str, Any], str, str] | None = None, media: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The WhatsApp message content for `draft`.
 
-    `quoted` is (message content, key id, sender JID) of the message replied to.
+    `quoted` is (message content, key id, sender JID) of the message replied to; `media`, the
+    fields of the encrypted file (url, mediaKey, hashes, ...), which win over those guessed
+    from the draft's URL.
     """
     context = _context_info(draft, quoted)
     if draft.kind == "text":
@@ -114,6 +118,8 @@ def compose(draft: Draft, quoted: tuple[dict[str, Any], str, str] | None = None)
             return {"extendedTextMessage": {"text": draft.text, "contextInfo": context}}
         return {"conversation": draft.text}
     body = _BUILDERS[draft.kind](draft)
+    if media:
+        body.update(media)
     if context:
         body["contextInfo"] = context
     return {_CONTENT_KEYS[draft.kind]: body}

@@ -21,6 +21,7 @@ from emulator.domain.contacts import SEND_TO_BLOCKED, ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.groups import GroupService
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
+from emulator.domain.media import MediaService
 from emulator.domain.message_content import Draft, compose, message_body
 from emulator.domain.network import (
     DELIVERED,
@@ -110,6 +111,7 @@ class MessageService:
         contacts: ContactService,
         groups: GroupService,
         chats: ChatService,
+        media: MediaService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -119,6 +121,7 @@ class MessageService:
         self._contacts = contacts
         self._groups = groups
         self._chats = chats
+        self._media = media
         self._next_id = FIRST_MESSAGE_ID
         # Sent messages still moving through their delivery steps, and the steps, by due time.
         self._in_flight: dict[int, Message] = {}
@@ -137,7 +140,8 @@ class MessageService:
     # Sending ------------------------------------------------------------------------------------
 
     async def send(
-        self, session: Session, draft: Draft, to: str, content: dict[str, Any], behaviour: str | None = None
+        self, session: Session, draft: Draft, to: str, content: dict[str, Any], base_url: str,
+        behaviour: str | None = None,
     ) -> Message:
         """Accept a message; `behaviour` (a fault's) replaces what its recipient would do."""
         if session.status is not Status.CONNECTED:
@@ -150,6 +154,7 @@ class MessageService:
         if recipient.is_group:
             self._groups.check_can_send(session, str(recipient))
         quoted = await self._quoted(session, draft.reply_to) if draft.reply_to is not None else None
+        media = await self._encrypted_media(draft, base_url)
         message = await self._store_new(
             session,
             None,
@@ -158,13 +163,21 @@ class MessageService:
             to_raw=to,
             kind=draft.kind,
             content=content,
-            message=compose(draft, quoted),
+            message=compose(draft, quoted, media),
             status=PENDING,
             behaviour=behaviour or self._behaviour_for(session, recipient),
         )
         self._chats.message_sent(session.id, message.remote_jid)
         self._schedule(message)
         return message
+
+    async def _encrypted_media(self, draft: Draft, base_url: str) -> dict[str, Any] | None:
+        """The file of a media message, encrypted as the sender's phone uploads it, so every copy
+        (the sender's, each receiver's) decrypts; a URL elsewhere stays as given (we are offline)."""
+        if draft.media_url is None:
+            return None
+        found = await self._media.attachment(draft.media_url, base_url, draft.kind, draft.file_name)
+        return found[1] if found is not None else None
 
     async def _store_new(self, session: Session, key_id: str | None, **fields: Any) -> Message:
         """A new message of `session`, stored (durably) and announced with messages.upsert."""

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, LiveServer, auth
+from tests.domain.test_media_crypto import docs_decrypt, pkcs7
 from tests.e2e.emulator_state import downloaded
 
 OWN, OWN_JID = "+15550100001", "15550100001@s.whatsapp.net"  # session 1
@@ -106,7 +107,10 @@ def test_uploads_are_served_and_received_media_decrypts(live_server: LiveServer,
     assert downloaded(pdf_url).content == PDF
     # The SDK's multipart mode sends no body at all (see media.cjs); the emulator says so.
     assert (uploaded["multipart"]["statusCode"], uploaded["multipart"]["message"]) == (422, "The uploaded file is empty.")
-    assert result["sentUploadInfo"]["imageMessage"]["url"] == png_url
+    # The sent message carries the encrypted copy of the upload, as a phone's does.
+    sent_image = result["sentUploadInfo"]["imageMessage"]
+    assert (sent_image["mimetype"], sent_image["fileLength"]) == ("image/png", str(len(PNG)))
+    assert docs_decrypt(downloaded(sent_image["url"]).content, sent_image["mediaKey"], "image") == pkcs7(PNG)
 
     received = result["received"]["message"]["imageMessage"]
     assert downloaded(received["url"]).content != PNG  # WhatsApp's copy is encrypted

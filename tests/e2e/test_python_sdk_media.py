@@ -18,6 +18,7 @@ from tests.e2e.python_sdk_support import (  # noqa: F401 - admin is a fixture
     Admin,
     SdkFactory,
     admin,
+    paired_session,
     refusal,
 )
 
@@ -75,7 +76,9 @@ def test_an_uploaded_file_is_sent_and_served_for_a_day(client: Any, admin: Admin
     url = public_url(client.upload_media_file(file_bytes=PNG, filename="photo.png"))
     sent = client.send_image("+15551234567", url, caption="from an upload").response.data.message_id
     image = client.get_message_info(sent).response.data["message"]["imageMessage"]
-    assert (image["url"], image["mimetype"]) == (url, "image/png")
+    # The message carries the encrypted copy, as a phone's upload does; the upload stays a day.
+    assert (image["mimetype"], image["fileLength"]) == ("image/png", str(len(PNG)))
+    assert docs_decrypt(downloaded(image["url"]).content, image["mediaKey"], "image") == pkcs7(PNG)
 
     admin.advance(UPLOAD_LIFETIME - 1)
     assert downloaded(url).content == PNG
@@ -90,13 +93,16 @@ def test_the_sdk_sees_the_documented_upload_errors(client: Any) -> None:
     assert refused.message == "The file content does not match its declared type image/png."
 
 
+def hook_inbox(python_sdk: SdkFactory, admin: Admin, session_id: int, inbox: str, event: str) -> None:
+    """Session `session_id` posts `event` (the SDK's spelling) to the admin inbox `inbox`."""
+    account = python_sdk("unused", personal_access_token=PAT)
+    hook = UpdateWhatsAppSessionPayload(webhook_url=admin.inbox_url(inbox), webhook_enabled=True, webhook_events=[event])
+    account.update_whatsapp_session(session_id, hook)
+
+
 def received_via_webhook(python_sdk: SdkFactory, admin: Admin, inbox: str, media: dict[str, Any]) -> dict[str, Any]:
     """The messages.received webhook body of `media` arriving at session 1 from a contact's phone."""
-    account = python_sdk("unused", personal_access_token=PAT)
-    hook = UpdateWhatsAppSessionPayload(
-        webhook_url=admin.inbox_url(inbox), webhook_enabled=True, webhook_events=["messages.recieved"]
-    )
-    account.update_whatsapp_session(CONNECTED_ID, hook)
+    hook_inbox(python_sdk, admin, CONNECTED_ID, inbox, "messages.recieved")
     admin.inbound(CONNECTED_ID, **{"from": "+15551234567", "media": media})
     [delivered] = admin.inbox(inbox)
     return delivered["body"]
@@ -129,3 +135,20 @@ def test_the_sdk_sees_a_refused_decryption(client: Any) -> None:
     refused = refusal(lambda: client.decrypt_media_file({"data": {"messages": {"message": {"conversation": "hi"}}}}))
     assert refused.status_code == 400
     assert refused.message == "No supported media object (image, video, etc.) found in the message."
+
+
+@pytest.mark.sdk("python", "send_image", "decrypt_media_file")
+def test_an_image_from_another_session_decrypts(python_sdk: SdkFactory, client: Any, admin: Admin) -> None:
+    """Session 1 sends an upload to a session of its own account; the receiver's webhook carries
+    the media fields, and the receiver's SDK decrypts them into the very file."""
+    receiver, receiver_client = paired_session(python_sdk, admin, "media receiver")
+    hook_inbox(python_sdk, admin, receiver.id, "sdk-session-media", "messages-personal.received")
+    url = public_url(client.upload_media_file(file_bytes=PNG, filename="photo.png"))
+    client.send_image(receiver.phone_number, url, caption="from session 1")
+    admin.advance(2)
+    [delivered] = admin.inbox("sdk-session-media")
+    data = delivered["body"]["data"]
+    image = data["messages"]["message"]["imageMessage"]
+    assert image["caption"] == "from session 1"
+    assert docs_decrypt(downloaded(image["url"]).content, image["mediaKey"], "image") == pkcs7(PNG)
+    assert downloaded(public_url(receiver_client.decrypt_media_file({"data": data}))).content == PNG
