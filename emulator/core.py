@@ -48,7 +48,9 @@ class Core:
         self.messages = MessageService(
             self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats, self.media
         )
-        self.inbound = InboundService(self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats)
+        self.inbound = InboundService(
+            self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats, self.contacts
+        )
         self.delivery_process = DeliveryProcess()
         self.webhooks = WebhookDispatcher(
             self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings(), self.faults

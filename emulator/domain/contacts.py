@@ -74,6 +74,11 @@ def contact_entry(contact: Contact) -> dict[str, Any]:
     }
 
 
+def default_push_name(digits: str) -> str:
+    """The push name of a simulated user who never set one: the same for a number every time."""
+    return f"User {digits[-4:]}"
+
+
 def user_avatar_name(digits: str) -> str:
     return f"{digits}.png"
 
@@ -179,13 +184,15 @@ class ContactService:
     async def address_book(self, session: Session) -> list[Contact]:
         """Saved contacts and chat partners, ordered by number."""
         require_connected(session)
-        book = {c.phone: c for c in await store.of_session(self._db, Contact, session.id) if c.saved}
+        stored = {c.phone: c for c in await store.of_session(self._db, Contact, session.id)}
+        book = {phone: c for phone, c in stored.items() if c.saved}
         own = phone_digits(session.phone_number)
         now = self._clock.now()
         for address in await store.chat_partners(self._db, session.id):
             digits = await self._partner_digits(address)
             if digits is not None and digits != own and digits not in book:
-                book[digits] = Contact(session_id=session.id, phone=digits, created_at=now, updated_at=now)
+                partner = stored.get(digits) or Contact(session_id=session.id, phone=digits, created_at=now, updated_at=now)
+                book[digits] = partner
         return [self._with_push_name(book[digits]) for digits in sorted(book)]
 
     async def _partner_digits(self, address: str) -> str | None:
@@ -198,9 +205,35 @@ class ContactService:
     def _with_push_name(self, contact: Contact) -> Contact:
         """An emulator session's push name is its session name, as its phone would send it."""
         other = self._sessions.with_phone(contact.phone)
-        if other is not None and contact.notify is None:
+        if other is not None:
             contact.notify = other.name
         return contact
+
+    # Push names --------------------------------------------------------------------------------------
+
+    async def push_name(self, session_id: int, digits: str) -> str:
+        """The name WhatsApp user `digits` goes by, as it reaches `session_id` with each message:
+        an emulator session's own name; else the name the user last set, which the session learnt
+        (a fixture's notify, a contact_update); else a stable default, learnt on first sight so
+        the contact list's notify says the same."""
+        other = self._sessions.with_phone(digits)
+        if other is not None:
+            return other.name
+        stored = await store.get(self._db, Contact, session_id, digits)
+        if stored is not None and stored.notify:
+            return stored.notify
+        name = default_push_name(digits)
+        await self.learn_push_name(session_id, digits, name, stored)
+        return name
+
+    async def learn_push_name(self, session_id: int, digits: str, name: str, stored: Contact | None = None) -> None:
+        """Remember the push name user `digits` showed `session_id` (its contacts' notify)."""
+        contact = stored or await store.get(self._db, Contact, session_id, digits)
+        if contact is None:
+            now = self._clock.now()
+            contact = Contact(session_id=session_id, phone=digits, saved=False, created_at=now, updated_at=now)
+        contact.notify = name
+        await self._store(contact)
 
     async def get(self, session: Session, value: str) -> Contact:
         require_connected(session)

@@ -17,6 +17,7 @@ import msgspec
 from emulator.clock import Clock
 from emulator.domain import errors
 from emulator.domain.chats import ChatService
+from emulator.domain.contacts import ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.media import MediaService, accepted_file_type, decode_base64_upload
@@ -126,6 +127,7 @@ class InboundService:
         messages: MessageService,
         media: MediaService,
         chats: ChatService,
+        contacts: ContactService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -134,6 +136,7 @@ class InboundService:
         self._messages = messages
         self._media = media
         self._chats = chats
+        self._contacts = contacts
 
     async def inject(self, session: Session, inbound: Inbound, base_url: str) -> dict[str, Any]:
         """Make `inbound` happen to `session`; answers what it made (a message's id and key, ...)."""
@@ -261,7 +264,10 @@ class InboundService:
             "status": change.status,
             "imgUrl": change.img_url,
         }
-        contact = {"jid": str(_sender(inbound)), **{k: v for k, v in given.items() if v is not None}}
+        sender = _sender(inbound)
+        if change.notify is not None:
+            await self._contacts.learn_push_name(session.id, sender.user, change.notify)
+        contact = {"jid": str(sender), **{k: v for k, v in given.items() if v is not None}}
         # A name is the contact list's business (upsert); a picture or an about line, the profile's.
         listed = any(v is not None for v in (change.name, change.notify, change.verified_name))
         self._bus.publish(session.id, "contacts.upsert" if listed else "contacts.update", [contact])

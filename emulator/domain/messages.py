@@ -179,8 +179,11 @@ class MessageService:
         found = await self._media.attachment(draft.media_url, base_url, draft.kind, draft.file_name)
         return found[1] if found is not None else None
 
-    async def _store_new(self, session: Session, key_id: str | None, **fields: Any) -> Message:
-        """A new message of `session`, stored (durably) and announced with messages.upsert."""
+    async def _store_new(
+        self, session: Session, key_id: str | None, push_name: str | None = None, **fields: Any
+    ) -> Message:
+        """A new message of `session`, stored (durably) and announced with messages.upsert; an
+        inbound one with its sender's `push_name`."""
         now = self._clock.now()
         message_id = self._allocate_id()
         message = Message(
@@ -193,7 +196,7 @@ class MessageService:
             **fields,
         )
         await store.insert(self._db, message)
-        self._publish_upsert(message)
+        self._publish_upsert(message, push_name)
         return message
 
     def _allocate_id(self) -> int:
@@ -345,9 +348,12 @@ class MessageService:
         participant: str | None = None,
     ) -> Message:
         """A message arrives at `session` from `remote_jid` (in a group, from `participant`)."""
+        sender = parse_jid(participant or remote_jid)
+        push_name = await self._contacts.push_name(session.id, sender.user) if sender and sender.is_user else None
         message = await self._store_new(
             session,
             key_id,
+            push_name,
             from_me=False,
             remote_jid=remote_jid,
             participant=participant,
@@ -356,7 +362,7 @@ class MessageService:
             message=content,
             status=DELIVERED,
         )
-        self._publish_received(message)
+        self._publish_received(message, push_name)
         self._chats.message_received(session.id, remote_jid)
         if session.read_incoming_messages:
             await self._read(session, message)
@@ -467,27 +473,31 @@ class MessageService:
 
     # Events ------------------------------------------------------------------------------------------
 
-    def _publish_upsert(self, message: Message) -> None:
-        self._bus.publish(message.session_id, "messages.upsert", {"messages": [self._webhook_message(message)]})
+    def _publish_upsert(self, message: Message, push_name: str | None) -> None:
+        data = {"messages": [self._webhook_message(message, push_name)]}
+        self._bus.publish(message.session_id, "messages.upsert", data)
 
-    def _publish_received(self, message: Message) -> None:
+    def _publish_received(self, message: Message, push_name: str | None) -> None:
         """`messages.received`, and the same data as the event of its kind of chat."""
-        data = {"messages": self._webhook_message(message)}
+        data = {"messages": self._webhook_message(message, push_name)}
         self._bus.publish(message.session_id, "messages.received", data)
         chat = parse_jid(message.remote_jid)
         server = chat.server if chat is not None else USER_SERVER
         self._bus.publish(message.session_id, _RECEIVED_EVENT_BY_SERVER.get(server, "messages-personal.received"), data)
 
-    def _webhook_message(self, message: Message) -> dict[str, Any]:
+    def _webhook_message(self, message: Message, push_name: str | None) -> dict[str, Any]:
         key = message.key
         if not message.from_me:
             key.update(self._sender_fields(message))
-        return {
+        data = {
             "key": key,
             "messageBody": message_body(message.message),
             "message": message.message,
             "messageTimestamp": int(message.created_at),
         }
+        if push_name is not None:
+            data["pushName"] = push_name
+        return data
 
     def _sender_fields(self, message: Message) -> dict[str, Any]:
         """Who wrote an inbound message, as the received-message pages spell it: the sender in a
