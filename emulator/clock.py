@@ -3,6 +3,11 @@
 A real clock follows wall time and fires timers from a background task. A virtual clock
 stands still until `advance()` moves it, firing every timer that falls due on the way, in
 order, so tests that depend on time are deterministic and never sleep.
+
+Some work a timer starts runs outside its callback (a webhook retry is made by a delivery
+worker). So that it too happens at the timer's instant, and any timer it schedules counts from
+there, an advance lets every settler (`add_settler`) finish the work under way before the
+clock moves on: one advance of N seconds equals N advances of one second.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass, field
 VIRTUAL_EPOCH = 1_735_689_600.0  # 2025-01-01T00:00:00Z
 
 TimerCallback = Callable[[], Awaitable[None]]
+# Answers once the work started at the current instant is done.
+Settler = Callable[[], Awaitable[None]]
 
 
 @dataclass(order=True)
@@ -41,6 +48,7 @@ class Clock:
         self._wakeup = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._advancing = asyncio.Lock()
+        self._settlers: list[Settler] = []
 
     @property
     def is_virtual(self) -> bool:
@@ -95,17 +103,28 @@ class Clock:
     def set_virtual_now(self, now: float) -> None:
         self._virtual_now = now
 
+    def add_settler(self, settler: Settler) -> None:
+        """Let a virtual advance wait for `settler` before it moves past an instant."""
+        self._settlers.append(settler)
+
     async def advance(self, seconds: float) -> float:
-        """Move a virtual clock forward, firing due timers at their own instants."""
+        """Move a virtual clock forward, firing due timers at their own instants, each with the
+        work it started settled before time moves on."""
         if not self.is_virtual:
             raise RuntimeError("only a virtual clock can be advanced")
         async with self._advancing:
             target = self._virtual_now + seconds
+            await self._settle()
             while (timer := self._pop_due(target)) is not None:
                 self._virtual_now = max(self._virtual_now, timer.due)
                 await timer.callback()
+                await self._settle()
             self._virtual_now = target
             return target
+
+    async def _settle(self) -> None:
+        for settler in self._settlers:
+            await settler()
 
     # Real time --------------------------------------------------------------------------
 

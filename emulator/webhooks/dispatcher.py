@@ -95,6 +95,11 @@ class WebhookDispatcher:
         # Events a reorder fault holds back, by session, and the timers that let them go.
         self._held: dict[int, list[_Held]] = {}
         self._fault_timers = 0
+        # Sessions whose lane is ready or busy; set when there are none, for the clock's settler.
+        self._active: set[int] = set()
+        self._settled = asyncio.Event()
+        self._settled.set()
+        clock.add_settler(self.settled)
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -127,6 +132,9 @@ class WebhookDispatcher:
             self._clock.cancel(_retry_key(session_id))
         self._lanes.clear()
         self._held.clear()
+        self._active.clear()
+        self._settled = asyncio.Event()
+        self._settled.set()
         self._ready = asyncio.Queue()
         if self._mounted_client is not None:
             await self._mounted_client.aclose()
@@ -251,12 +259,27 @@ class WebhookDispatcher:
         busy = {LaneState.READY, LaneState.BUSY} | ({LaneState.WAITING} if count_waiting else set())
         return sum(1 for lane in self._lanes.values() if lane.state in busy)
 
+    async def settled(self) -> None:
+        """Answer once no lane is ready or busy: every delivery due now was attempted."""
+        if self._workers:
+            await self._settled.wait()
+
+    def _set_state(self, session_id: int, lane: _Lane, state: LaneState) -> None:
+        lane.state = state
+        if state in (LaneState.READY, LaneState.BUSY):
+            self._active.add(session_id)
+            self._settled.clear()
+        else:
+            self._active.discard(session_id)
+            if not self._active:
+                self._settled.set()
+
     def _make_ready(self, session_id: int, lane: _Lane) -> None:
-        lane.state = LaneState.READY
+        self._set_state(session_id, lane, LaneState.READY)
         self._ready.put_nowait(session_id)
 
     def _wait_for_retry(self, session_id: int, lane: _Lane, delay: float) -> None:
-        lane.state = LaneState.WAITING
+        self._set_state(session_id, lane, LaneState.WAITING)
 
         async def retry() -> None:
             if self._lanes.get(session_id) is lane and lane.state is LaneState.WAITING:
@@ -278,12 +301,12 @@ class WebhookDispatcher:
                 self._wait_for_retry(session_id, lane, self.settings.retry_delay)
 
     async def _work_lane(self, session_id: int, lane: _Lane) -> None:
-        lane.state = LaneState.BUSY
+        self._set_state(session_id, lane, LaneState.BUSY)
         while True:
             if not lane.deliveries and lane.spilled:
                 await self._refill(session_id, lane)
             if not lane.deliveries:
-                lane.state = LaneState.IDLE
+                self._set_state(session_id, lane, LaneState.IDLE)
                 return
             head = lane.deliveries[0]
             await self._attempt(head)
