@@ -94,6 +94,8 @@ class Core:
         """Back to the fixtures, without a restart."""
         await self.webhooks.stop()
         self.faults.clear(restart_ids=True)
+        # Settings changed through the admin API go back to those the emulator was started with.
+        self.webhooks.settings = self.settings.webhook_settings()
         self.clock.cancel_all()
         self.rate_limiter.clear()
         self.inbox.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Annotated, Any, Literal
 
@@ -61,9 +62,28 @@ def _account_json(account: Account) -> dict[str, Any]:
     return {**msgspec.structs.asdict(account), "created_at": iso(account.created_at)}
 
 
+def _limited_endpoints(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    """The "METHOD path" of every limited route, by the limit its `opt` names, read from the app."""
+    endpoints: dict[str, list[str]] = {}
+    for route in request.app.routes:
+        # An HTTP route holds its handlers; an ASGI route (the lean send path, POST only) one.
+        for handler in getattr(route, "route_handlers", None) or [getattr(route, "route_handler")]:
+            kind = handler.opt.get("rate_limit")
+            if kind is not None:
+                methods = sorted(getattr(handler, "http_methods", None) or ["POST"])
+                path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)  # {jid:str} -> {jid}
+                endpoints.setdefault(kind, []).extend(f"{method} {path}" for method in methods)
+    return endpoints
+
+
 def _rate_limits_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
     limiter = core_of(request).rate_limiter
-    return {"enabled": limiter.enabled, "concurrency_limit": limiter.concurrency_limit, "limits": rate_limit_table()}
+    endpoints = _limited_endpoints(request)
+    limits = [
+        {**{k: v for k, v in row.items() if k != "kind"}, "endpoints": sorted(set(endpoints.get(str(row["kind"]), [])))}
+        for row in rate_limit_table()
+    ]
+    return {"enabled": limiter.enabled, "concurrency_limit": limiter.concurrency_limit, "limits": limits}
 
 
 def _clock_json(request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -29,7 +29,8 @@ class Base64Upload(msgspec.Struct):
 
 
 class DecryptBody(msgspec.Struct):
-    """The documented `{"data": {"messages": ...}}`, or the same without the `data` wrapper."""
+    """The documented `{"data": {"messages": ...}}`, or the same without the `data` wrapper; any
+    other object is taken as one message (see `_messages_of`)."""
 
     data: dict[str, Any] | None = None
     messages: dict[str, Any] | None = None
@@ -97,11 +98,26 @@ async def media_file(request: Request[Any, Any, Any], name: FromPath[str]) -> Re
     return Response(file.content, media_type=file.mimetype, headers=headers)
 
 
+def _messages_of(body: DecryptBody, raw: bytes) -> Any:
+    """The received message to decrypt: `data.messages` or `messages` as documented; else the
+    body is the message, `{"key", "message"}`, or only its content (`{"imageMessage": ...}`,
+    what /admin/media/encrypt answers)."""
+    if body.data is not None:
+        return body.data.get("messages")
+    if body.messages is not None:
+        return body.messages
+    try:
+        whole = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return None  # PHP reads a body that is not JSON as empty: no media object
+    return whole if not isinstance(whole, dict) or "message" in whole else {"message": whole}
+
+
 @post("/api/decrypt-media", status_code=HTTP_200_OK, name="decrypt-media")
 async def decrypt_media(request: Request[Any, Any, Any]) -> dict[str, Any]:
     calling_session(request)
-    body = parse_body(DecryptBody, await request.body())
-    messages = body.messages if body.data is None else body.data.get("messages")
+    raw = await request.body()
+    messages = _messages_of(parse_body(DecryptBody, raw), raw)
     return _public_url(await core_of(request).media.decrypt_message(messages, _base_url(request)))
 
 

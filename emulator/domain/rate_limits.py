@@ -55,9 +55,18 @@ PROTECTED_SEND = Rule(
 )
 # The endpoints WhatsApp watches, from the rate-limit page.
 ENDPOINT_RULES: dict[str, tuple[Rule, ...]] = {
-    "group_metadata": (_per_minute(10, "reading group metadata"), _per_day(500, "reading group metadata")),
+    "group_metadata": (
+        _per_minute(10, "reading group participants and metadata"),
+        _per_day(500, "reading group participants and metadata"),
+    ),
     "contact_picture": (_per_minute(60, "reading contact pictures"), _per_day(1000, "reading contact pictures")),
     "on_whatsapp": (_per_minute(60, "checking numbers"), _per_day(1000, "checking numbers")),
+}
+# What the rate-limit page calls each of them.
+ENDPOINT_LABELS = {
+    "group_metadata": "get group participants / metadata",
+    "contact_picture": "get contact picture",
+    "on_whatsapp": "check if a number is on WhatsApp",
 }
 # The docs name no limit for the other endpoints; the emulator's is generous so that only
 # a runaway loop meets it, and every answer still carries the headers clients parse.
@@ -173,17 +182,17 @@ def _daily_rules() -> Iterable[Rule]:
 
 def rate_limit_table() -> list[dict[str, object]]:
     """The table as data, for people and tests: what limits what, and the answer when over."""
-    rows: list[tuple[str, Rule]] = [
-        ("send-message, trial plan", TRIAL_SEND),
-        ("send-message, trial plan, daily", TRIAL_SEND_DAILY),
-        ("send-message, paid plans", PAID_SEND),
-        ("send-message, account protection (any plan)", PROTECTED_SEND),
-        *((f"{kind.replace('_', ' ')}{', daily' if rule.period == DAY else ''}", rule)
+    rows: list[tuple[str, str | None, Rule]] = [
+        ("send-message, trial plan", "send", TRIAL_SEND),
+        ("send-message, trial plan, daily", "send", TRIAL_SEND_DAILY),
+        ("send-message, paid plans", "send", PAID_SEND),
+        ("send-message, account protection (any plan)", "send", PROTECTED_SEND),
+        *((f"{ENDPOINT_LABELS[kind]}{', daily' if rule.period == DAY else ''}", kind, rule)
           for kind, rules in ENDPOINT_RULES.items() for rule in rules),
-        ("every other endpoint", GENERAL[0]),
+        ("every other endpoint", None, GENERAL[0]),
     ]  # fmt: skip
     return [
-        {"applies_to": name, "limit": rule.limit, "period": "day" if rule.period == DAY else f"{rule.period} s",
-         "message": rule.message}
-        for name, rule in rows
+        {"applies_to": name, "kind": kind, "limit": rule.limit,
+         "period": "day" if rule.period == DAY else f"{rule.period} s", "message": rule.message}
+        for name, kind, rule in rows
     ]  # fmt: skip

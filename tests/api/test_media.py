@@ -585,6 +585,15 @@ def test_admin_encrypt_gives_a_message_decrypt_media_accepts(client: TestClient)
     assert_served(client, public_url(decrypt(client, message)), sample("audio/mpeg"), "audio/mpeg")
 
 
+@pytest.mark.parametrize("shape", ["the answer itself", "a message object"])
+def test_admin_encrypt_answer_is_accepted_as_the_body_of_decrypt_media(client: TestClient, shape: str) -> None:
+    url = public_url(upload_raw(client, PNG, "image/png"))
+    message = client.post("/admin/media/encrypt", json={"url": url}).json()["data"]
+    body = message if shape == "the answer itself" else {"key": {"id": "3EB0X1", "fromMe": False}, "message": message}
+    response = client.post("/api/decrypt-media", json=body, headers=auth(CONNECTED_KEY))
+    assert_served(client, public_url(response), PNG, "image/png")
+
+
 def test_admin_encrypt_takes_the_media_type_it_is_given(client: TestClient) -> None:
     url = public_url(upload_raw(client, PNG, "image/png"))
     message = client.post("/admin/media/encrypt", json={"url": url, "kind": "document"}).json()["data"]

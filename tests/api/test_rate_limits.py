@@ -206,7 +206,14 @@ def test_the_table_is_served(client: TestClient) -> None:
     limits = {row["applies_to"]: (row["limit"], row["period"]) for row in data["limits"]}
     assert limits["send-message, trial plan"] == (1, "60 s")
     assert limits["send-message, account protection (any plan)"] == (1, "5 s")
-    assert limits["group metadata, daily"] == (500, "day")
+    assert limits["get group participants / metadata, daily"] == (500, "day")
+    endpoints = {row["applies_to"]: row["endpoints"] for row in data["limits"]}
+    assert endpoints["get group participants / metadata"] == [
+        "GET /api/groups/{jid}/metadata",
+        "GET /api/groups/{jid}/participants",
+    ]
+    assert endpoints["send-message, paid plans"] == ["POST /api/send-message"]
+    assert endpoints["every other endpoint"] == []
 
 
 def test_account_changes(client: TestClient) -> None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from emulator.cli import build_parser
 from emulator.config import Settings
 from emulator.webhooks.settings import WebhookSettings
+from tests.conftest import make_client
 
 
 def test_backoff_doubles_up_to_its_ceiling() -> None:
@@ -36,3 +38,12 @@ def test_the_command_line_sets_them() -> None:
 def test_a_bad_setting_is_refused_by_name(environ: dict[str, str], refused: str) -> None:
     with pytest.raises(ValueError, match=refused):
         Settings.from_sources({}, environ)
+
+
+def test_reset_restores_the_settings_the_emulator_was_started_with() -> None:
+    with make_client(webhook_retry_delay=1.5, webhook_max_attempts=4) as client:
+        changed = client.put("/admin/webhooks/settings", json={"retry_delay": 9, "max_attempts": 2, "timeout": 1})
+        assert changed.json()["data"]["retry_delay"] == 9
+        assert client.post("/admin/reset").status_code == 200
+        restored = client.get("/admin/webhooks/settings").json()["data"]
+        assert restored == msgspec.structs.asdict(WebhookSettings(retry_delay=1.5, max_attempts=4))
