@@ -92,6 +92,18 @@ def managed_session(request: Request[Any, Any, Any], session_id: int) -> tuple[S
     return session, owner
 
 
+def own_session(request: Request[Any, Any, Any], session_id: int) -> Session:
+    """Session `session_id`, by its own API key (as the session endpoints take it) or by its
+    account's personal access token (as the official Laravel package reads a status)."""
+    token = bearer_token(request)
+    if token is not None and core_of(request).accounts.by_token(token) is not None:
+        return managed_session(request, session_id)[0]
+    session = calling_session(request)
+    if session.id != session_id:
+        raise errors.NotFound(errors.SESSION_NOT_FOUND)
+    return session
+
+
 async def _auth_check(request: Request[Any, Any, Any]) -> dict[str, Any]:
     account = calling_account(request)
     return ok({"id": account.id, "name": account.name, "email": account.email}, message="Authenticated")

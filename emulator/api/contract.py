@@ -286,7 +286,7 @@ OPERATIONS = (
         refusals=STATE,
     ),
     Operation("get", "/api/status", "Get the session's status", KEY, STATUS_ONLY),
-    Operation("get", "/api/sessions/{session_id}/status", "Get a session's status", KEY, STATUS_ONLY),
+    Operation("get", "/api/sessions/{session_id}/status", "Get a session's status", BOTH, STATUS_ONLY),
     Operation("get", "/api/user", "Get the session's user", KEY, ok(ref(SessionUser)), refusals=STATE),
     Operation(
         "get", "/api/on-whatsapp/{phone_number}", "Check a number", KEY, ok(obj(exists=BOOLEAN)),

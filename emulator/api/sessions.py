@@ -9,7 +9,7 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from emulator.api.auth import calling_account, calling_session, core_of, managed_session
+from emulator.api.auth import calling_account, calling_session, core_of, managed_session, own_session
 from emulator.api.responses import iso_micro, laravel_page, ok, session_json
 from emulator.api.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
@@ -196,10 +196,7 @@ async def session_status(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 @get("/api/sessions/{session_id:int}/status", name="session-status-by-id")
 async def session_status_by_id(request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
-    session = calling_session(request)
-    if session.id != session_id:
-        raise errors.NotFound(errors.SESSION_NOT_FOUND)
-    return ok(status=str(session.status))
+    return ok(status=str(own_session(request, session_id).status))
 
 
 @get("/api/user", name="session-user")

@@ -277,7 +277,7 @@ class GroupService:
         group, me = self._member_of(session, jid, "Failed to add group participants")
         allowed = me.is_admin or group.member_add
         outcomes, added = [], []
-        for given, digits in await self._resolve(participants):
+        for member_jid, digits in await self._resolve(participants):
             if digits is None:
                 result = NOT_ON_WHATSAPP
             elif not allowed:
@@ -288,7 +288,7 @@ class GroupService:
                 self._join(group, digits, None)
                 added.append(digits)
                 result = ADDED
-            outcomes.append(Outcome(result[0], _user_jid(digits) or given, result[1]))
+            outcomes.append(Outcome(result[0], member_jid, result[1]))
         if added:
             await store.save(self._db, group)
             self._announce_joined(group, added)
@@ -298,7 +298,7 @@ class GroupService:
         group, me = self._member_of(session, jid, "Failed to remove group participants")
         audience = list(group.members)
         outcomes, removed = [], []
-        for given, digits in await self._resolve(participants):
+        for member_jid, digits in await self._resolve(participants):
             target = group.members.get(digits or "")
             if digits is None:
                 result = NOT_ON_WHATSAPP
@@ -312,7 +312,7 @@ class GroupService:
                 del group.members[target.phone]
                 removed.append(target.phone)
                 result = REMOVED
-            outcomes.append(Outcome(result[0], _user_jid(digits) or given, result[1]))
+            outcomes.append(Outcome(result[0], member_jid, result[1]))
         if removed:
             await self._members_left(group, audience, removed)
         return outcomes
@@ -322,7 +322,7 @@ class GroupService:
         group, me = self._admin_of(session, jid, f"Failed to {action} group participants")
         promote = action == "promote"
         outcomes, changed = [], []
-        for given, digits in await self._resolve(participants):
+        for member_jid, digits in await self._resolve(participants):
             target = group.members.get(digits or "")
             if digits is None:
                 result = NOT_ON_WHATSAPP
@@ -340,7 +340,7 @@ class GroupService:
                 if target.is_admin:
                     target.role = None
                     changed.append(target.phone)
-            outcomes.append(Outcome(result[0], _user_jid(digits) or given, result[1]))
+            outcomes.append(Outcome(result[0], member_jid, result[1]))
         if changed:
             await store.save(self._db, group)
             self._announce_participants(group, group.members, changed, action)
@@ -442,8 +442,9 @@ class GroupService:
         return group, me
 
     async def _resolve(self, participants: list[str]) -> list[tuple[str, str | None]]:
-        """(as sent, number or None when not on WhatsApp) for each distinct participant, before any change.
+        """(JID, number or None when not on WhatsApp) for each distinct participant, before any change.
 
+        The JID of one not on WhatsApp is the one its number or LID spells, as the answer names it.
         A malformed participant fails the whole request, so nothing is half done.
         """
         resolved: dict[str, tuple[str, str | None]] = {}
@@ -452,7 +453,8 @@ class GroupService:
                 digits: str | None = await self._contacts.user_digits(given, f"participants.{index}")
             except errors.NotFound:
                 digits = None
-            resolved.setdefault(digits or given, (given, digits))
+            jid = _user_jid(digits) or str(parse_jid(given))  # user_digits checked the format
+            resolved.setdefault(jid, (jid, digits))
         return list(resolved.values())
 
     def _join(self, group: Group, digits: str, role: str | None) -> None:

@@ -53,6 +53,7 @@ LOGGING_OFF = "Message logging is disabled for this session: turn log_messages o
 ONLY_OWN_TEXT = "Only text messages sent by this session can be edited."
 EDIT_TOO_LATE = "This message can no longer be edited."
 DELETE_TOO_LATE = "This message can no longer be deleted for everyone."
+DELETED_BEFORE_SENT = "deleted before it was sent"
 ONLY_OWN_DELETE = "Only messages sent by this session can be deleted for everyone."
 
 # The event published with `messages.received`, by the server of the chat's JID.
@@ -418,6 +419,9 @@ class MessageService:
             raise errors.NotAllowed(ONLY_OWN_DELETE)
         if self._clock.now() - message.created_at > DELETE_WINDOW_SECONDS:
             raise errors.NotAllowed(DELETE_TOO_LATE)
+        if message.status == PENDING:
+            # It never leaves the phone: the logs say it failed, and why.
+            self._set_status(message, ERROR, DELETED_BEFORE_SENT)
         await self.mark_deleted(session.id, message)
         receiver = self._session_at(message.remote_jid) if message.behaviour == TO_SESSION else None
         if receiver is not None:

@@ -131,6 +131,17 @@ def test_an_admin_adds_with_a_status_per_participant(client: TestClient) -> None
     }
 
 
+def test_a_number_not_on_whatsapp_is_answered_by_its_jid_however_it_was_given(client: TestClient) -> None:
+    outcomes = change(client, ADMIN_GROUP, "add", ["+15550000777", "15550000778"])
+    assert results(outcomes) == [
+        (404, "15550000777@s.whatsapp.net", "not-on-whatsapp"),
+        (404, "15550000778@s.whatsapp.net", "not-on-whatsapp"),
+    ]
+    assert results(change(client, ADMIN_GROUP, "remove", ["+15550000777"])) == [
+        (404, "15550000777@s.whatsapp.net", "not-on-whatsapp")
+    ]
+
+
 def test_a_plain_member_cannot_add_or_remove(client: TestClient) -> None:
     assert results(change(client, MEMBER_GROUP, "add", [NEWCOMER])) == [(403, NEWCOMER, "not-authorized")]
     assert results(change(client, MEMBER_GROUP, "remove", [ALICE])) == [(403, ALICE, "not-authorized")]

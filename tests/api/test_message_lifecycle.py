@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from emulator.domain.messages import DELETE_WINDOW_SECONDS, EDIT_WINDOW_SECONDS
+from emulator.domain.messages import DELETE_WINDOW_SECONDS, DELETED_BEFORE_SENT, EDIT_WINDOW_SECONDS
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, DISCONNECTED_KEY, PAT, auth
 
 RECEIVER_NUMBER = "+15550100002"  # the default fixtures' second session
@@ -182,6 +182,19 @@ def test_delete_for_everyone(client: TestClient) -> None:
     advance(client, DELETE_WINDOW_SECONDS + 1)
     late = client.delete(f"/api/messages/{old}", headers=auth(CONNECTED_KEY))
     assert late.status_code == 400
+
+
+def test_a_message_deleted_before_it_was_sent_is_logged_as_failed(client: TestClient) -> None:
+    msg_id = send(client, "+15551234567")
+    assert client.delete(f"/api/messages/{msg_id}", headers=auth(CONNECTED_KEY)).status_code == 200
+    advance(client, 10)
+    assert client.get(f"/api/messages/{msg_id}/info", headers=auth(CONNECTED_KEY)).status_code == 404
+    logs = client.get(f"/api/whatsapp-sessions/{CONNECTED_ID}/message-logs", headers=auth(PAT)).json()["data"]["data"]
+    [row] = [r for r in logs if r["id"] == msg_id]
+    assert (row["status"], row["failed_reason"]) == ("failed", DELETED_BEFORE_SENT)
+    assert [u["update"]["status"] for u in events(client, CONNECTED_ID, "messages.update")] == [0]
+    refused = client.post(f"/api/messages/{msg_id}/resend", headers=auth(CONNECTED_KEY))
+    assert refused.status_code == 404
 
 
 def test_resend_only_failed_messages(client: TestClient) -> None:

@@ -197,6 +197,15 @@ def test_connect_qr_scan_and_status_endpoints(client: TestClient, new_session) -
     assert qr.status_code == 400 and "NEED_SCAN" in qr.json()["error"]
 
 
+def test_a_status_by_id_takes_the_accounts_token_for_its_own_sessions(client: TestClient, new_account) -> None:
+    by_token = client.get(f"/api/sessions/{CONNECTED_ID}/status", headers=auth(PAT))
+    assert by_token.json() == {"success": True, "status": "connected"}
+    assert client.get(f"/api/sessions/{DISCONNECTED_ID}/status", headers=auth(PAT)).json()["status"] == "disconnected"
+    _, other_token = new_account()
+    assert client.get(f"/api/sessions/{CONNECTED_ID}/status", headers=auth(other_token)).status_code == 404
+    assert client.get(f"/api/sessions/{CONNECTED_ID}/status", headers=auth("nonsense")).status_code == 401
+
+
 def test_restart_only_when_connected(client: TestClient) -> None:
     refused = client.post(f"/api/whatsapp-sessions/{DISCONNECTED_ID}/restart", headers=auth(PAT))
     assert refused.status_code == 400
