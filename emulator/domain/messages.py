@@ -83,6 +83,8 @@ class Message(msgspec.Struct, kw_only=True):
     deleted_at: float | None = None
     created_at: float
     updated_at: float
+    # When the next delivery step is due; None once none is ahead (see _next_step_at).
+    next_step_at: float | None = None
 
     @property
     def key(self) -> dict[str, Any]:
@@ -135,7 +137,11 @@ class MessageService:
         self._in_flight.clear()
         self._steps_left.clear()
         self._steps.clear()
-        for message in await store.undelivered(self._db, Message, below_status=PLAYED):
+        for message in await store.with_next_step(self._db, Message):
+            if self._next_step_at(message) is None:
+                # Stored before the column was kept (see migration 0009): it has no step ahead.
+                message.next_step_at = None
+                store.save_status(self._db, message)
             self._schedule(message)
 
     # Sending ------------------------------------------------------------------------------------
@@ -196,6 +202,7 @@ class MessageService:
             updated_at=now,
             **fields,
         )
+        message.next_step_at = self._next_step_at(message)
         await store.insert(self._db, message)
         self._publish_upsert(message, push_name)
         return message
@@ -247,6 +254,13 @@ class MessageService:
                 if status != PLAYED or message.kind in ("audio", "video")
             ]
         return [(d, a, s) for d, a, s in steps if message.status == PENDING or s > message.status]
+
+    def _next_step_at(self, message: Message) -> float | None:
+        """When the next step of a sent message is due, or None when none is ahead: the value of
+        the stored next_step_at, by which start finds the only messages it must schedule."""
+        if not message.from_me or message.deleted_at is not None or message.status == ERROR:
+            return None
+        return min((message.attempted_at + delay for delay, _, _ in self._plan(message)), default=None)
 
     def _schedule(self, message: Message) -> None:
         plan = self._plan(message)
@@ -303,6 +317,7 @@ class MessageService:
         message.status = status
         message.failed_reason = failed_reason
         message.updated_at = self._clock.now()
+        message.next_step_at = self._next_step_at(message)
         store.save_status(self._db, message)
         if status == SENT:
             self._bus.publish(message.session_id, "message.sent", {"key": message.key, "message": message.message, "success": True})
@@ -431,6 +446,7 @@ class MessageService:
     async def mark_deleted(self, session_id: int, message: Message) -> None:
         """A message deleted for everyone, by this session or by its sender: stored, then published."""
         message.deleted_at = message.updated_at = self._clock.now()
+        message.next_step_at = None
         await store.save(self._db, message)
         self._bus.publish(session_id, "messages.delete", {"keys": [message.key]})
 
@@ -447,6 +463,7 @@ class MessageService:
         message.status = PENDING
         message.failed_reason = None
         message.updated_at = message.attempted_at
+        message.next_step_at = self._next_step_at(message)
         await store.save(self._db, message)
         self._schedule(message)
         return message

@@ -34,18 +34,22 @@ _COLUMNS = (
     "deleted_at",
     "created_at",
     "updated_at",
+    "next_step_at",
 )
 _JSON = ("content", "message")
 _JSON_INDEXES = tuple(_COLUMNS.index(c) for c in _JSON)
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM messages"
 _INSERT = f"INSERT INTO messages ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-_CHANGING = ("message", "status", "failed_reason", "attempts", "attempted_at", "edited_at", "deleted_at", "updated_at")
+_CHANGING = (
+    "message", "status", "failed_reason", "attempts", "attempted_at", "edited_at", "deleted_at", "updated_at",
+    "next_step_at",
+)  # fmt: skip
 _UPDATE = f"UPDATE messages SET {', '.join(f'{c} = ?' for c in _CHANGING)} WHERE id = ?"
 
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder().decode
-_SET_STATUS = "UPDATE messages SET status = ?, failed_reason = ?, updated_at = ? WHERE id = ?"
+_SET_STATUS = "UPDATE messages SET status = ?, failed_reason = ?, updated_at = ?, next_step_at = ? WHERE id = ?"
 
 
 def insert(db: Database, message: Message) -> asyncio.Future[None]:
@@ -57,7 +61,8 @@ def insert(db: Database, message: Message) -> asyncio.Future[None]:
 
 def save_status(db: Database, message: Message) -> asyncio.Future[None]:
     """Only the status: the change that happens most, kept cheap."""
-    return db.enqueue(_SET_STATUS, (message.status, message.failed_reason, message.updated_at, message.id))
+    values = (message.status, message.failed_reason, message.updated_at, message.next_step_at, message.id)
+    return db.enqueue(_SET_STATUS, values)
 
 
 def save(db: Database, message: Message) -> asyncio.Future[None]:
@@ -111,12 +116,13 @@ async def chat_page(
     return [_message(message_type, row) for row in rows]
 
 
-async def undelivered(db: Database, message_type: type[MessageT], below_status: int) -> list[MessageT]:
-    """Sent messages not deleted whose status is still below `below_status`, oldest first."""
-    rows = await db.fetch_all(
-        f"{_SELECT} WHERE from_me = 1 AND deleted_at IS NULL AND status BETWEEN 1 AND ? ORDER BY id",
-        (below_status - 1,),
-    )
+# Through the partial index messages_by_next_step: only the rows with a step ahead are read.
+WITH_NEXT_STEP = f"{_SELECT} WHERE next_step_at IS NOT NULL"
+
+
+async def with_next_step(db: Database, message_type: type[MessageT]) -> list[MessageT]:
+    """Sent messages with a delivery step still ahead, oldest first."""
+    rows = sorted(await db.fetch_all(WITH_NEXT_STEP), key=lambda row: row[0])  # by id, as they were sent
     return [_message(message_type, row) for row in rows]
 
 
