@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 import in_your_tests
+from history import DEEP_PAGE, measure_history
 from receiver import SlowReceiver
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,10 @@ TARGETS = {
     "webhook_deliveries_per_s": 1000,
     "send_ratio_during_fan_out": 0.85,
     "send_ratio_with_idle_connections": 0.8,
+    "history_cold_start_s": 1.0,
+    "history_rss_mb": 120,
+    "history_logs_p99_ms": 20,
+    "history_reset_ms": 100,
 }
 # Open, silent connections held while session 1 sends. (A connection that served a request
 # and falls silent is closed after five seconds; one that never spoke is held.)
@@ -271,7 +276,14 @@ def measure() -> dict[str, object]:
         "send_message_listening_session": sends_of_a_listening_session(),
         "idle_connections": sends_with_idle_connections(),
         "in_your_tests": in_your_tests.measure(),
+        "history": long_history(),
     }
+
+
+def long_history() -> dict[str, object]:
+    """The costs of a database holding a long history (see bench/history.py)."""
+    with tempfile.TemporaryDirectory() as workdir:
+        return measure_history(Emulator, Path(workdir), PAT)
 
 
 def reset_time() -> dict[str, float]:
@@ -325,6 +337,15 @@ def main() -> int:
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
         *in_your_tests.rows(figures["in_your_tests"]),
+    ]
+    history = figures["history"]
+    rows += [
+        (f"cold start, {history['messages']:,} stored (s)", history["cold_start_s"], f"< {TARGETS['history_cold_start_s']}"),
+        ("RSS after that start (MB)", history["rss_after_start_mb"], f"< {TARGETS['history_rss_mb']}"),
+        ("message-logs page 1, p99 (ms)", history["logs_page_1_p99_ms"], f"< {TARGETS['history_logs_p99_ms']}"),
+        (f"message-logs page {DEEP_PAGE:,}, p99 (ms)", history[f"logs_page_{DEEP_PAGE}_p99_ms"],
+         f"< {TARGETS['history_logs_p99_ms']}"),
+        ("reset on that history (ms)", history["reset_ms"], f"< {TARGETS['history_reset_ms']}"),
     ]
     if "prism_send_message" in figures:
         prism = figures["prism_send_message"]
