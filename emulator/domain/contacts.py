@@ -121,7 +121,10 @@ class ContactService:
     async def load(self) -> None:
         self._blocked = set(await store.blocked(self._db))
         self._phone_by_lid.clear()
-        await self._learn_stored_numbers()
+        # The send path reads blocks by LID from memory; every other LID is learnt on its first
+        # look-up (_phone_of_lid), so start does not read the whole message history for them.
+        for _, digits in self._blocked:
+            self.know(digits)
 
     async def seed(self, fixture: Any) -> None:
         """Store a contact as a fixture describes it (see emulator.fixtures.FixtureContact)."""

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from emulator.domain.contacts import SEND_TO_BLOCKED
 from emulator.store import messages as message_store
 from emulator.store.database import Database
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, auth, make_client
@@ -98,3 +99,33 @@ def test_the_pending_messages_are_found_through_their_index(tmp_path: Path) -> N
     with sqlite3.connect(db) as conn:
         plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {message_store.WITH_NEXT_STEP}"))
     assert "USING INDEX messages_by_next_step" in plan, plan
+
+
+def test_start_reads_no_address_of_the_history_and_lids_still_resolve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "lids.db")
+    make_history(db)
+    blocked = "+15557654321"
+    with make_client(db=db) as client:
+        lid_of = client.get(f"/api/lid-from-pn/{ORDINARY.lstrip('+')}@s.whatsapp.net", headers=auth(CONNECTED_KEY))
+        known = lid_of.json()["data"]["lid"]
+        blocked_lid = client.get(f"/api/lid-from-pn/{blocked.lstrip('+')}@s.whatsapp.net", headers=auth(CONNECTED_KEY))
+        assert client.post(f"/api/contacts/{blocked}/block", headers=auth(CONNECTED_KEY)).status_code == 200
+    queries: list[str] = []
+    original = Database.fetch_all
+
+    async def recording(self: Database, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        queries.append(sql)
+        return await original(self, sql, params)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Database, "fetch_all", recording)
+        with make_client(db=db) as client:
+            assert [sql for sql in queries if "FROM messages" in sql] == [message_store.WITH_NEXT_STEP]
+            # A LID learnt before the restart resolves on its first look-up, and a block by LID holds.
+            found = client.get(f"/api/pn-from-lid/{known}", headers=auth(CONNECTED_KEY))
+            assert found.json()["data"]["pn"] == "15551234567@s.whatsapp.net"
+            body = {"to": blocked_lid.json()["data"]["lid"], "text": "hi"}
+            refused = client.post("/api/send-message", json=body, headers=auth(CONNECTED_KEY))
+            assert refused.json()["message"] == SEND_TO_BLOCKED, refused.text
