@@ -81,7 +81,7 @@ def test_a_database_from_before_the_column_is_tidied_on_its_first_start(
 ) -> None:
     db = str(tmp_path / "old.db")
     pending = make_history(db)
-    # What migration 0009 does to rows stored before it: every one that may have a step ahead.
+    # What migration 0010 does to rows stored before it: every one that may have a step ahead.
     with sqlite3.connect(db) as conn:
         conn.execute(
             "UPDATE messages SET next_step_at = attempted_at"
