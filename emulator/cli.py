@@ -140,6 +140,8 @@ def _announce(settings: Settings, core: Core, port: int) -> None:
     ]
     for account in core.fixtures.accounts:
         lines.append(f"  account {account.id} ({account.plan}) personal access token: {account.personal_access_token}")
+        for face, key in account.keys.items():
+            lines.append(f"    {face} API key: {key}")
         for session in account.sessions:
             lines.append(f"    session {session.id} {session.name!r} ({session.status}) API key: {session.api_key}")
     print("\n".join(lines), flush=True)

@@ -18,6 +18,7 @@ from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
+from emulator.faces import ACCOUNT_KEY_PREFIXES
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
 from emulator.store import rate_limits as rate_limit_store
@@ -38,7 +39,7 @@ class Core:
         self.clock = Clock(settings.clock)
         self.ids = IdGenerator(settings.seed)
         self.bus = EventBus(self.clock)
-        self.accounts = AccountService(self.db, self.clock, self.ids)
+        self.accounts = AccountService(self.db, self.clock, self.ids, ACCOUNT_KEY_PREFIXES)
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
         self.faults = FaultBook(self.clock, self.sessions, self.ids.seed)
         self.media = MediaService(self.db, self.clock, self.ids)

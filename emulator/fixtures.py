@@ -34,6 +34,8 @@ class FixtureContact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class FixtureSession(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     id: int
+    # The face whose API created the session (emulator.faces names them).
+    face: str = "wasenderapi"
     name: str
     phone_number: str
     status: Literal["disconnected", "connected", "logged_out", "expired"] = "disconnected"
@@ -60,6 +62,8 @@ class FixtureAccount(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     plan: Literal["paid", "trial", "none"]
     session_limit: Annotated[int, msgspec.Meta(ge=0)]
     personal_access_token: Annotated[str, msgspec.Meta(min_length=8)]
+    # face name -> the account's API key there; a face left out gets a key derived from the seed.
+    keys: dict[str, Annotated[str, msgspec.Meta(min_length=8)]] = {}
     sessions: list[FixtureSession] = []
 
 
@@ -131,6 +135,8 @@ def _check_unique(path: Path, fixtures: Fixtures) -> None:
     for a, account in enumerate(fixtures.accounts):
         claim("account id", account.id, f"$.accounts[{a}]")
         claim("token", account.personal_access_token, f"$.accounts[{a}]")
+        for face, key in account.keys.items():
+            claim("token", key, f"$.accounts[{a}].keys.{face}")
         if len(account.sessions) > account.session_limit:
             raise FixtureError(f"{path}: $.accounts[{a}]: more sessions than its session_limit")
         for s, session in enumerate(account.sessions):

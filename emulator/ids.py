@@ -55,6 +55,12 @@ class IdGenerator:
         # Laravel Sanctum's shape: "<token id>|<40 characters>".
         return f"{account_id}|{self.alnum(40)}"
 
+    def account_key(self, face: str, prefix: str, account_id: int) -> str:
+        """An account's API key for one face: a function of the seed, the face and the account only,
+        so drawing it shifts no other value."""
+        digest = hashlib.sha256(f"{self.seed}:account-key:{face}:{account_id}".encode()).hexdigest()
+        return f"{prefix}{digest[:48]}"
+
     def qr_code(self) -> str:
         # WhatsApp's pairing payload: "2@<ref>,<noise key>,<identity key>,<adv secret>".
         parts = [self.random_bytes(n) for n in (48, 32, 32, 32)]

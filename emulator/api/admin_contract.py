@@ -56,6 +56,8 @@ class AdminAccount(msgspec.Struct):
     session_limit: int
     personal_access_token: str
     created_at: str
+    # face name -> the account's API key on that face
+    keys: dict[str, str]
 
 
 class Clock(msgspec.Struct):

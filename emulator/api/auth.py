@@ -14,6 +14,7 @@ from emulator.core import Core
 from emulator.domain import errors
 from emulator.domain.accounts import NO_SUBSCRIPTION, Account
 from emulator.domain.sessions import Session
+from emulator.faces import WASENDERAPI
 
 API_KEY_REQUIRED = "API key is required"
 INVALID_API_KEY = "Invalid API key"
@@ -43,13 +44,18 @@ def parse_bearer(header: str | None) -> str | None:
     return token or None
 
 
+def _own(session: Session | None) -> Session | None:
+    """The session if this face created it: another face's sessions are not seen here."""
+    return session if session is not None and session.face == WASENDERAPI else None
+
+
 def calling_session(request: Request[Any, Any, Any]) -> Session:
     """The session whose API key authorises this request (session-level endpoints)."""
     token = bearer_token(request)
     if token is None:
         raise errors.Unauthorized(API_KEY_REQUIRED)
     core = core_of(request)
-    session = core.sessions.by_api_key(token)
+    session = _own(core.sessions.by_api_key(token))
     if session is None:
         raise errors.Unauthorized(INVALID_API_KEY)
     account = core.accounts.get(session.account_id)
@@ -78,11 +84,11 @@ def managed_session(request: Request[Any, Any, Any], session_id: int) -> tuple[S
         raise errors.Unauthorized(UNAUTHORIZED_PAT)
     account = core.accounts.by_token(token)
     if account is not None:
-        session = core.sessions.get(session_id)
+        session = _own(core.sessions.get(session_id))
         if session is None or session.account_id != account.id:
             raise errors.NotFound(errors.SESSION_NOT_FOUND)
         return session, account
-    session = core.sessions.by_api_key(token)
+    session = _own(core.sessions.by_api_key(token))
     if session is None:
         raise errors.Unauthorized(UNAUTHORIZED_PAT)
     if session.id != session_id:

@@ -17,6 +17,7 @@ from emulator.domain.events import WEBHOOK_EVENT_NAMES
 from emulator.domain.jids import parse_jid, phone_digits
 from emulator.domain.network import is_on_whatsapp
 from emulator.domain.proxies import proxy_url_problem
+from emulator.faces import WASENDERAPI
 from emulator.domain.sessions import (
     ALREADY_INITIALIZED,
     Session,
@@ -107,7 +108,7 @@ class SessionsController(Controller):
     @get("/")
     async def list_sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         account = calling_account(request)
-        return ok([session_json(s) for s in core_of(request).sessions.of_account(account.id)])
+        return ok([session_json(s) for s in core_of(request).sessions.of_account(account.id, WASENDERAPI)])
 
     @post("/", status_code=HTTP_200_OK)
     async def create_session(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -116,7 +117,7 @@ class SessionsController(Controller):
         _unique_phone(request, body.phone_number, None)
         settings = _provided(body)
         name, phone = settings.pop("name"), settings.pop("phone_number")
-        session = await core_of(request).sessions.create(account, name, phone, settings)
+        session = await core_of(request).sessions.create(account, WASENDERAPI, name, phone, settings)
         return ok(session_json(session))
 
     @get("/{session_id:int}")

@@ -85,6 +85,8 @@ SETTING_DEFAULTS: dict[str, Any] = {
 class Session(msgspec.Struct, kw_only=True):
     id: int
     account_id: int
+    # The API that created the session (a face's name); other faces neither list nor reach it.
+    face: str
     name: str
     phone_number: str
     status: Status
@@ -159,8 +161,9 @@ class SessionService:
     def all(self) -> list[Session]:
         return sorted(self._by_id.values(), key=lambda s: s.id)
 
-    def of_account(self, account_id: int) -> list[Session]:
-        return [s for s in self._by_id.values() if s.account_id == account_id]
+    def of_account(self, account_id: int, face: str | None = None) -> list[Session]:
+        """The account's sessions: those of one face, or of every face when none is named."""
+        return [s for s in self._by_id.values() if s.account_id == account_id and face in (None, s.face)]
 
     def with_phone(self, digits: str) -> Session | None:
         return self._by_phone.get(digits)
@@ -183,7 +186,9 @@ class SessionService:
 
     # Account-level operations ---------------------------------------------------------------
 
-    async def create(self, account: Account, name: str, phone_number: str, settings: dict[str, Any]) -> Session:
+    async def create(
+        self, account: Account, face: str, name: str, phone_number: str, settings: dict[str, Any]
+    ) -> Session:
         if not account.has_subscription:
             raise errors.Forbidden(NO_SUBSCRIPTION)
         if len(self.of_account(account.id)) >= account.session_limit:
@@ -192,6 +197,7 @@ class SessionService:
         session = Session(
             id=0,
             account_id=account.id,
+            face=face,
             name=name,
             phone_number=phone_number,
             status=S.DISCONNECTED,

@@ -28,6 +28,7 @@ _BOOLS = (
 _JSON = ("session_data", "webhook_events")
 COLUMNS = (
     "account_id",
+    "face",
     "name",
     "phone_number",
     "status",
