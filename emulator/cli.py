@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fault-header", choices=("on", "off"), help="name the fault that fired in X-Emulator-Fault (EMULATOR_FAULT_HEADER)"
     )
+    serve.add_argument(
+        "--wasend-statuses", choices=("waha", "readme"), help="Wasend's session status words (EMULATOR_WASEND_STATUSES, default waha)"
+    )
     serve.add_argument("--log-level", help="uvicorn log level (EMULATOR_LOG_LEVEL, default warning)")
     serve.add_argument("--ready-file", help="write where it listens and the fixture tokens here, as JSON, once it answers")
     webhooks = serve.add_argument_group("webhook delivery", "each also read from EMULATOR_WEBHOOK_<NAME>")
@@ -135,6 +138,7 @@ def _announce(settings: Settings, core: Core, port: int) -> None:
         f"  base URL for the SDKs:  http://{host}:{port}/api",
         f"  admin API:              http://{host}:{port}/admin",
         control_plane_line(settings),
+        f"  Wasend base URL:        http://{host}:{port}/wasend",
         f"  database: {settings.db}   clock: {settings.clock}   seed: {settings.seed or '(random)'}",
         f"  fixtures: {settings.fixtures}",
     ]

@@ -25,6 +25,8 @@ class Settings:
     admin_open: bool = False
     concurrency_limit: int = 10
     log_level: str = "warning"
+    # The Wasend face's session statuses: "waha" (what its backend answers) or "readme" (its README's).
+    wasend_statuses: str = "waha"
     # Webhook delivery; None keeps the default in emulator/webhooks/settings.py.
     webhook_max_attempts: int | None = None
     webhook_retry_delay: float | None = None
@@ -43,6 +45,8 @@ class Settings:
             raise ValueError(f"rate limits must be 'on' or 'off', not {self.rate_limits!r}")
         if self.fault_header not in ("on", "off"):
             raise ValueError(f"the fault header must be 'on' or 'off', not {self.fault_header!r}")
+        if self.wasend_statuses not in ("waha", "readme"):
+            raise ValueError(f"wasend statuses must be 'waha' or 'readme', not {self.wasend_statuses!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
         if self.concurrency_limit < 1:

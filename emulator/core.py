@@ -18,7 +18,8 @@ from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
-from emulator.faces import ACCOUNT_KEY_PREFIXES
+from emulator.faces import ACCOUNT_KEY_PREFIXES, WASEND
+from emulator.faces.wasend.webhooks import waha_translator
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
 from emulator.store import rate_limits as rate_limit_store
@@ -54,7 +55,8 @@ class Core:
         )
         self.delivery_process = DeliveryProcess()
         self.webhooks = WebhookDispatcher(
-            self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings(), self.faults
+            self.db, self.clock, self.sessions, self.delivery_process, settings.webhook_settings(), self.faults,
+            translators={WASEND: waha_translator(settings.wasend_statuses)},
         )
         self.bus.subscribe(self.webhooks.on_event)
         self.inbox = CaptureInbox()

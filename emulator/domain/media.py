@@ -207,6 +207,12 @@ def accepted_file_type(data: bytes, mimetype: str | None, file_name: str | None 
     return declared, file_type
 
 
+def sniffed_mimetype(data: bytes) -> str | None:
+    """The MIME type whose signature the bytes carry, for a client that sends none (the first of
+    those sharing a signature)."""
+    return next((mimetype for mimetype, file_type in FILE_TYPES.items() if file_type.matches(data)), None)
+
+
 def b64_bytes(text: str) -> bytes | None:
     """Strict base64, forgiving line breaks and missing padding; None when it is not base64."""
     compact = "".join(text.split())

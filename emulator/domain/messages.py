@@ -385,14 +385,26 @@ class MessageService:
         return message
 
     async def mark_read(self, session: Session, key_id: str, remote_jid: str, from_me: bool) -> None:
-        matches = [
-            m
-            for m in await store.by_key(self._db, Message, session.id, key_id)
-            if m.from_me == from_me and _same_chat(m.remote_jid, remote_jid) and m.deleted_at is None
-        ]
-        if not matches:
-            raise errors.NotFound(MESSAGE_NOT_FOUND)
-        await self._read(session, matches[0])
+        await self._read(session, await self.by_key(session, key_id, remote_jid, from_me))
+
+    async def react(self, session: Session, key_id: str, remote_jid: str, from_me: bool, emoji: str) -> Message:
+        """The session reacts to a message of one of its chats ("" takes the reaction back): a
+        reaction message of its own in that chat, pointing at the message's key."""
+        if session.status is not Status.CONNECTED:
+            raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
+        target = await self.by_key(session, key_id, remote_jid, from_me)
+        reaction = {"key": target.key, "text": emoji, "senderTimestampMs": int(self._clock.now() * 1000)}
+        return await self._store_new(
+            session, None, from_me=True, remote_jid=target.remote_jid, kind="reaction",
+            content={"reaction": emoji, "messageId": key_id}, message={"reactionMessage": reaction}, status=SENT,
+        )  # fmt: skip
+
+    async def by_key(self, session: Session, key_id: str, remote_jid: str, from_me: bool) -> Message:
+        """A message of the session by its WhatsApp key, not deleted."""
+        for message in await store.by_key(self._db, Message, session.id, key_id):
+            if message.from_me == from_me and _same_chat(message.remote_jid, remote_jid) and message.deleted_at is None:
+                return message
+        raise errors.NotFound(MESSAGE_NOT_FOUND)
 
     async def _read(self, session: Session, message: Message) -> None:
         if message.status >= READ or message.from_me:

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import NamedTuple
 
@@ -25,7 +25,7 @@ import httpx
 from emulator.clock import Clock
 from emulator.domain import faults
 from emulator.domain.events import Event
-from emulator.domain.sessions import SessionService
+from emulator.domain.sessions import Session, SessionService
 from emulator.store import webhooks as store
 from emulator.store.database import Database
 from emulator.store.webhooks import DELIVERED, FAILED, PENDING, Attempt, Delivery
@@ -34,6 +34,9 @@ from emulator.webhooks.envelope import envelope
 from emulator.webhooks.filters import listening, wanted
 from emulator.webhooks.poster import PostFailed
 from emulator.webhooks.settings import WebhookSettings
+
+# A face's webhook bodies for one event of one of its sessions: (event name, JSON body) each.
+Translator = Callable[[Event, Session], list[tuple[str, bytes]]]
 
 USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
 log = logging.getLogger("emulator")
@@ -78,8 +81,12 @@ class WebhookDispatcher:
         delivery_process: DeliveryProcess,
         settings: WebhookSettings | None = None,
         fault_book: faults.FaultBook | None = None,
+        translators: Mapping[str, Translator] | None = None,
     ) -> None:
+        """`translators`: for a face whose webhooks are not the default envelope, the bodies
+        (event name, JSON) one event makes for one of its sessions."""
         self._db = db
+        self._translators = dict(translators or {})
         self._clock = clock
         self._sessions = sessions
         self._delivery_process = delivery_process
@@ -152,12 +159,15 @@ class WebhookDispatcher:
         if session is None or not listening(session) or not wanted(session, event):
             return
         assert session.webhook_url is not None
-        held = _Held(session.id, event.event, session.webhook_url, session.webhook_secret, envelope(event, session.api_key), event.id)
-        rule = self._faults.fire_webhook(session.id, event.event) if self._faults and self._faults.webhook_rules else None
-        if rule is None:
-            self._enqueue(*held)
-        else:
-            self._inject(rule, held)
+        translate = self._translators.get(session.face)
+        bodies = [(event.event, envelope(event, session.api_key))] if translate is None else translate(event, session)
+        for name, body in bodies:
+            held = _Held(session.id, name, session.webhook_url, session.webhook_secret, body, event.id)
+            rule = self._faults.fire_webhook(session.id, name) if self._faults and self._faults.webhook_rules else None
+            if rule is None:
+                self._enqueue(*held)
+            else:
+                self._inject(rule, held)
 
     async def redeliver(self, delivery_id: int) -> Delivery | None:
         """A new delivery of a stored one's request, behind the session's pending ones."""

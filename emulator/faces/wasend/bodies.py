@@ -1,0 +1,29 @@
+"""Request bodies into typed structs; a fault is a 400 listing what is wrong, as class-validator words it."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+
+from emulator.faces.wasend.errors import WasendError
+
+T = TypeVar("T", bound=msgspec.Struct)
+
+_decoder = msgspec.json.Decoder()
+
+
+def parse(struct_type: type[T], body: bytes) -> T:
+    """The SDK posts empty bodies (and `null`) to actions: those count as an empty object."""
+    try:
+        raw = _decoder.decode(body) if body.strip() else {}
+    except msgspec.DecodeError:
+        raise WasendError(400, ["the body must be JSON"]) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise WasendError(400, ["the body must be a JSON object"])
+    try:
+        return msgspec.convert({k: v for k, v in raw.items() if v is not None}, struct_type)
+    except msgspec.ValidationError as exc:
+        raise WasendError(400, [str(exc)]) from None

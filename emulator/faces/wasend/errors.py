@@ -1,0 +1,72 @@
+"""Errors in Wasend's words: NestJS bodies `{statusCode, message, error}` (the backend wraps WAHA,
+a NestJS application; Wasend documents no error body, and the SDK reads only `message`)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException
+
+from emulator.domain.errors import DomainError, ValidationFailed
+
+log = logging.getLogger("emulator")
+
+SESSION_NOT_FOUND = "Session not found"
+SESSION_REQUIRED = "session is required"
+NOT_WORKING = "Session is not working: start it and scan the QR code first"
+INVALID_KEY = "Invalid or missing API key"
+
+
+class WasendError(Exception):
+    """A failure the face itself words, with its HTTP status."""
+
+    def __init__(self, status_code: int, message: str | list[str]) -> None:
+        super().__init__(str(message))
+        self.status_code = status_code
+        self.message = message
+
+
+def nest_body(status_code: int, message: str | list[str]) -> dict[str, Any]:
+    return {"statusCode": status_code, "message": message, "error": HTTPStatus(status_code).phrase}
+
+
+def _json(status_code: int, message: str | list[str]) -> Response[Any]:
+    return Response(nest_body(status_code, message), status_code=status_code, media_type=MediaType.JSON)
+
+
+def _face_error(_: Request[Any, Any, Any], exc: WasendError) -> Response[Any]:
+    return _json(exc.status_code, exc.message)
+
+
+def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if isinstance(exc, ValidationFailed):
+        # class-validator's shape: one message per fault, in a list.
+        return _json(400, [message for messages in exc.errors.values() for message in messages])
+    # The domain's "not in this state" is a well-formed request the session cannot serve now.
+    status = 422 if exc.status_code == 400 else exc.status_code
+    return _json(status, exc.message)
+
+
+def _route_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
+    return _json(404, f"Cannot {request.method} {request.url.path}")
+
+
+def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return _json(exc.status_code, str(exc.detail))
+
+
+def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _json(500, "Internal server error")
+
+
+EXCEPTION_HANDLERS = {
+    WasendError: _face_error,
+    DomainError: _domain_error,
+    NotFoundException: _route_not_found,
+    HTTPException: _http_error,
+    Exception: _server_error,
+}

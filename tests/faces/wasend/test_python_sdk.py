@@ -1,0 +1,132 @@
+"""The official Python SDK (jsii) against the Wasend face: the README's lifecycle, then each session
+and message method, every answer checked against the state read back."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from emulator.domain.sessions import qr_png_data_url
+from tests.faces.wasend.conftest import Wasend
+
+PNG = qr_png_data_url("a picture").partition(",")[2]
+
+
+@pytest.fixture(scope="module")
+def working(wasend: Wasend, sdk: Any) -> str:
+    """The README's lifecycle: create -> QR -> start -> scan -> WORKING; answers the session id."""
+    created = sdk.create_session(session_name="Readme demo", phone_number=wasend.phone())
+    session_id = created.unique_session_id
+    assert created.status == "SCAN_QR_CODE" and created.name == session_id and len(created.id) == 24
+    assert created.config.metadata.user_email == "demo@example.com" and created.engine.gows.connected is False
+    qr = sdk.retrieve_qr_code(session_id).data
+    assert base64.b64decode(qr).startswith(b"\x89PNG")
+    assert sdk.start_session(session_id).status == "SCAN_QR_CODE"  # already running: a no-op
+    wasend.scan(session_id)
+    info = sdk.retrieve_session_info(session_id)
+    assert info.status == "WORKING" and info.engine.gows.connected is True
+    return session_id
+
+
+def test_the_readme_lifecycle_ends_in_a_send(wasend: Wasend, sdk: Any, working: str) -> None:
+    sent = sdk.send(session=working, to="+15551234567", text="hello from Wasend")
+    assert sent.from_me is True and sent.type == "text" and sent.content == "hello from Wasend"
+    assert sent.id.startswith("true_15551234567@c.us_") and sent.to == "15551234567@c.us"
+    wasend.advance(60)
+    stored = sdk.get_message(sent.id)
+    assert stored.success is True and stored.data["status"] in ("DEVICE", "READ")
+
+
+def test_send_text_names_no_session_and_uses_the_one_working(wasend: Wasend, sdk: Any, working: str) -> None:
+    sent = sdk.send_text(text="typed", content="typed", to="+15551234567")
+    assert sent.content == "typed" and sent.sender.startswith(sdk.retrieve_session_info(working).phone_number[1:])
+    second = sdk.create_session(session_name="Second working", phone_number=wasend.phone()).unique_session_id
+    wasend.scan(second)
+    with pytest.raises(RuntimeError, match="400"):
+        sdk.send_text(text="which one?", content="which one?", to="+15551234567")
+    sdk.stop_session(second)
+    assert sdk.send_text(text="again one", content="again one", to="+15551234567").content == "again one"
+
+
+def test_list_stop_restart_delete(wasend: Wasend, sdk: Any) -> None:
+    session_id = sdk.create_session(
+        session_name="Managed", phone_number=wasend.phone(), enable_webhook=True, webhook_url="http://127.0.0.1:9/hook"
+    ).unique_session_id
+    listed = {item.session.unique_session_id: item for item in sdk.retrieve_all_sessions().sessions}
+    assert listed[session_id].downstream.status == "SCAN_QR_CODE" and listed[session_id].session.enable_webhook is True
+    assert listed[session_id].session.webhook_url == "http://127.0.0.1:9/hook"
+    assert sdk.stop_session(session_id).status == "STOPPED"
+    assert sdk.retrieve_session_info(session_id).status == "STOPPED"
+    assert sdk.restart_session(session_id).status == "SCAN_QR_CODE"
+    wasend.scan(session_id)
+    assert sdk.restart_session(session_id).status == "WORKING"  # a paired session needs no new scan
+    sdk.stop_session(session_id)
+    sdk.delete_session(session_id)
+    assert session_id not in {item.session.unique_session_id for item in sdk.retrieve_all_sessions().sessions}
+    with pytest.raises(RuntimeError, match="404"):
+        sdk.retrieve_session_info(session_id)
+
+
+def test_media_sends_carry_their_kind(sdk: Any, working: str) -> None:
+    image = sdk.send_image(data=PNG, caption="look", content="look", to="+15551234567")
+    assert image.type == "image" and image.content == "look"
+    video = sdk.send_video(url="https://example.com/clip.mp4", caption="clip", content="clip", to="+15551234567")
+    assert video.type == "video"
+    voice = sdk.send_voice(url="https://example.com/v.ogg", duration=3, content="", to="+15551234567")
+    assert voice.type == "audio"
+    document = sdk.send_file(
+        url="https://example.com/r.pdf", file_name="r.pdf", mime_type="application/pdf", content="", to="+15551234567"
+    )
+    assert document.type == "document"
+    preview = sdk.send_link_custom_preview(
+        text="see https://example.com", preview={"title": "Example"}, content="", to="+15551234567"
+    )
+    assert preview.type == "text" and preview.content == "see https://example.com"
+    unified = sdk.send(session=working, to="+15551234567", image_url="https://example.com/b.png", text="caption")
+    assert unified.type == "image"
+    for message in (image, video, voice, document, preview, unified):
+        assert sdk.get_message(message.id).data["type"] == message.type
+
+
+def test_seen_typing_and_reactions(wasend: Wasend, sdk: Any, working: str) -> None:
+    echo = "+15550040001"  # answers every text
+    sent = sdk.send(session=working, to=echo, text="ping")
+    wasend.advance(60)
+    received = [e for e in wasend.events(working, "messages.received")]
+    assert received, "the echo number answered"
+    key = received[-1]["data"]["messages"]["key"]
+    inbound_id = f"false_{key['remoteJid'].replace('@s.whatsapp.net', '@c.us')}_{key['id']}"
+    sdk.send_seen(session=working, to=echo, message_id=inbound_id)
+    assert wasend.events(working, "messages.update")[-1]["data"]["update"]["status"] == 4  # read
+    sdk.start_typing(session=working, to=echo)
+    sdk.stop_typing(session=working, to=echo)
+    presence = wasend.admin.get(f"/sessions/{working}/presence").json()["data"]
+    assert [p["type"] for p in presence[-2:]] == ["composing", "paused"]
+    assert sdk.send_reaction(session=working, message_id=sent.id, reaction="👍").success is True
+    reaction = wasend.events(working, "messages.upsert")[-1]["data"]["messages"][0]["message"]["reactionMessage"]
+    assert reaction["text"] == "👍" and reaction["key"]["id"] == sent.id.rpartition("_")[2]
+    missing = sdk.send_reaction(session=working, message_id="true_1@c.us_NOPE", reaction="x")
+    assert missing.success is False
+
+
+def test_account_and_contact_checks(sdk: Any, working: str) -> None:
+    account = sdk.retrieve_account()
+    assert account.success is True and account.data["name"] == "Demo Account" and account.data["plan"] == "paid"
+    assert sdk.check_contact_exists(working, phone="15551234567").exists is True
+    assert sdk.check_contact_exists(working, phone="15550000000").exists is False
+    assert sdk.get_message("true_1@c.us_NOPE").success is False
+    assert sdk.retrieve_config().base_url.endswith("/wasend")
+
+
+def test_another_accounts_session_is_not_found(wasend: Wasend, sdk: Any) -> None:
+    other_key = wasend.admin.post("/accounts", json={}).json()["data"]["keys"]["wasend"]
+    from wasend import WasendClient
+
+    other = WasendClient(api_key=other_key, base_url=wasend.base_url)
+    mine = other.create_session(session_name="Not yours", phone_number=wasend.phone()).unique_session_id
+    with pytest.raises(RuntimeError, match="404"):
+        sdk.retrieve_session_info(mine)
+    with pytest.raises(RuntimeError, match="401"):
+        WasendClient(api_key="wrong", base_url=wasend.base_url).retrieve_all_sessions()
