@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
+from litestar.params import FromPath
 
 from emulator.domain import errors
 from emulator.domain.jids import phone_digits
@@ -30,7 +31,7 @@ async def account_info(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 @get("/messages/{message_id:str}")
-async def message_by_id(request: Request[Any, Any, Any], message_id: str) -> dict[str, Any]:
+async def message_by_id(request: Request[Any, Any, Any], message_id: FromPath[str]) -> dict[str, Any]:
     """A message of any of the account's Wasend sessions, by its WAHA id."""
     account = calling_account(request)
     from_me, chat, key_id = message_key(message_id)

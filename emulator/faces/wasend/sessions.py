@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, delete, get, post
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from emulator.domain.jids import phone_digits
@@ -74,20 +75,20 @@ async def list_sessions(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 @get("/sessions/{session_id:str}")
-async def get_session(request: Request[Any, Any, Any], session_id: str) -> dict[str, Any]:
+async def get_session(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
     account = calling_account(request)
     return _answer(request, session_of(request, account, session_id), account)
 
 
 @delete("/sessions/{session_id:str}", status_code=HTTP_200_OK)
-async def delete_session(request: Request[Any, Any, Any], session_id: str) -> dict[str, Any]:
+async def delete_session(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
     account = calling_account(request)
     await core_of(request).sessions.delete(session_of(request, account, session_id))
     return {"success": True}
 
 
 @post("/sessions/{session_id:str}/start", status_code=HTTP_200_OK)
-async def start_session(request: Request[Any, Any, Any], session_id: str) -> dict[str, Any]:
+async def start_session(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
     """Idempotent while the session runs; from stopped (or failed) it pairs again."""
     account = calling_account(request)
     session = session_of(request, account, session_id)
@@ -96,14 +97,14 @@ async def start_session(request: Request[Any, Any, Any], session_id: str) -> dic
 
 
 @post("/sessions/{session_id:str}/stop", status_code=HTTP_200_OK)
-async def stop_session(request: Request[Any, Any, Any], session_id: str) -> dict[str, Any]:
+async def stop_session(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
     account = calling_account(request)
     session = await core_of(request).sessions.disconnect(session_of(request, account, session_id))
     return _answer(request, session, account)
 
 
 @post("/sessions/{session_id:str}/restart", status_code=HTTP_200_OK)
-async def restart_session(request: Request[Any, Any, Any], session_id: str) -> dict[str, Any]:
+async def restart_session(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
     """A working session reconnects without a new scan; any other stops and starts again."""
     account = calling_account(request)
     session = session_of(request, account, session_id)
@@ -118,7 +119,7 @@ async def restart_session(request: Request[Any, Any, Any], session_id: str) -> d
 
 
 @get(["/sessions/{session_id:str}/auth/qr", "/sessions/{session_id:str}/qr"])
-async def qr_code(request: Request[Any, Any, Any], session_id: str) -> dict[str, str]:
+async def qr_code(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, str]:
     """WAHA's JSON QR: the PNG in base64, without a `data:` prefix."""
     account = calling_account(request)
     session = session_of(request, account, session_id)

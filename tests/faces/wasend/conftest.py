@@ -3,6 +3,7 @@ TypeScript client in Node) recording which of its public methods the tests drive
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
@@ -94,6 +95,6 @@ def sdk_methods() -> list[str]:
 
 def tarball() -> Path:
     """The JS client the wheel ships (the npm package is not published)."""
-    import wasend._jsii
-
-    return Path(wasend._jsii.__file__).parent / "core@1.3.3.jsii.tgz"
+    spec = importlib.util.find_spec("wasend")
+    assert spec is not None and spec.submodule_search_locations, "the wasend wheel is installed"
+    return Path(spec.submodule_search_locations[0]) / "_jsii" / "core@1.3.3.jsii.tgz"
