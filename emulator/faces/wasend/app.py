@@ -6,6 +6,7 @@ from litestar import Router
 
 from emulator.faces.wasend.account import ACCOUNT_ROUTES
 from emulator.faces.wasend.errors import EXCEPTION_HANDLERS
+from emulator.faces.wasend.groups import GROUP_ROUTES
 from emulator.faces.wasend.messages import MESSAGE_ROUTES
 from emulator.faces.wasend.sessions import SESSION_ROUTES
 
@@ -13,6 +14,6 @@ WASEND_PATH = "/wasend"
 
 wasend_router = Router(
     WASEND_PATH,
-    route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *ACCOUNT_ROUTES],
+    route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *ACCOUNT_ROUTES, *GROUP_ROUTES],
     exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
 )

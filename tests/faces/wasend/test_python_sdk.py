@@ -130,3 +130,34 @@ def test_another_accounts_session_is_not_found(wasend: Wasend, sdk: Any) -> None
         sdk.retrieve_session_info(mine)
     with pytest.raises(RuntimeError, match="401"):
         WasendClient(api_key="wrong", base_url=wasend.base_url).retrieve_all_sessions()
+
+
+def test_groups_are_the_networks_groups(wasend: Wasend, sdk: Any, working: str) -> None:
+    created = sdk.create_group(working, name="Wasend group", participants=[{"id": "+15551234567"}], description="ours")
+    jid = created.jid
+    assert created.name == "Wasend group" and created.topic == "ours"
+    assert {p.phone_number for p in created.participants} == {"15558880001@s.whatsapp.net", "15551234567@s.whatsapp.net"}
+    assert jid in {g.jid for g in sdk.get_groups(working)}
+    assert sdk.get_groups_count(working).total == len(sdk.get_groups(working))
+    sdk.set_group_subject(working, jid, subject="Renamed")
+    sdk.set_group_description(working, jid, description="changed")
+    assert (sdk.get_group(working, jid).name, sdk.get_group(working, jid).topic) == ("Renamed", "changed")
+    sdk.set_group_messages_admin_only(working, jid, enabled=True)
+    assert sdk.get_group_messages_admin_only(working, jid).enabled is True
+    sdk.set_group_info_admin_only(working, jid, enabled=True)
+    assert sdk.get_group_info_admin_only(working, jid).enabled is True
+    sdk.add_group_participants(working, jid, participants=["+15559876543"])
+    sdk.promote_group_participants(working, jid, participants=["+15559876543"])
+    admins = {p.phone_number for p in sdk.get_group_participants(working, jid) if p.is_admin}
+    assert "15559876543@s.whatsapp.net" in admins
+    sdk.demote_group_participants(working, jid, participants=["+15559876543"])
+    sdk.remove_group_participants(working, jid, participants=["+15559876543"])
+    assert "15559876543@s.whatsapp.net" not in {p.phone_number for p in sdk.get_group_participants(working, jid)}
+    code = sdk.get_group_invite_code(working, jid)
+    assert sdk.get_group_join_info(working, code).jid == jid
+    assert sdk.revoke_group_invite_code(working, jid) != code
+    sdk.leave_group(working, jid)
+    assert jid not in {g.jid for g in sdk.get_groups(working)}
+    # The fixtures' group whose invite the network knows: joining puts the session in it.
+    joined = sdk.join_group(working, code="https://chat.whatsapp.com/EmuDemoMemberInvite002")
+    assert joined is not None and "120363000000000002@g.us" in {g.jid for g in sdk.get_groups(working)}
