@@ -1,27 +1,18 @@
-"""The account, one message by its id, and whether a number is on WhatsApp."""
+"""The account, and one message by its id."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
 from litestar import Request, get
 from litestar.params import FromPath
 
 from emulator.domain import errors
-from emulator.domain.jids import phone_digits
-from emulator.domain.network import is_on_whatsapp
 from emulator.faces import WASEND
-from emulator.faces.wasend.addresses import WAHA_USER_SERVER
-from emulator.faces.wasend.auth import calling_account, core_of, session_of
+from emulator.faces.wasend.auth import calling_account, core_of
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.messages import message_key
 from emulator.faces.wasend.models import mongo_id, wa_message
-
-
-class CheckExistsQuery(msgspec.Struct):
-    session: str
-    phone: Annotated[str, msgspec.Meta(min_length=1)]
 
 
 @get("/account")
@@ -44,22 +35,4 @@ async def message_by_id(request: Request[Any, Any, Any], message_id: FromPath[st
     raise WasendError(404, "Message not found")
 
 
-@get("/contacts/check-exists")
-async def check_exists(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    account = calling_account(request)
-    try:
-        query = msgspec.convert(dict(request.query_params), CheckExistsQuery, strict=False)
-    except msgspec.ValidationError as exc:
-        raise WasendError(400, [str(exc)]) from None
-    session_of(request, account, query.session)
-    digits = phone_digits(query.phone)
-    if digits is None:
-        raise WasendError(400, ["phone must be a phone number"])
-    exists = is_on_whatsapp(digits) or core_of(request).sessions.with_phone(digits) is not None
-    answer: dict[str, Any] = {"exists": exists, "phone": digits}
-    if exists:
-        answer["jid"] = f"{digits}@{WAHA_USER_SERVER}"
-    return answer
-
-
-ACCOUNT_ROUTES = [account_info, message_by_id, check_exists]
+ACCOUNT_ROUTES = [account_info, message_by_id]

@@ -161,3 +161,14 @@ def test_groups_are_the_networks_groups(wasend: Wasend, sdk: Any, working: str) 
     # The fixtures' group whose invite the network knows: joining puts the session in it.
     joined = sdk.join_group(working, code="https://chat.whatsapp.com/EmuDemoMemberInvite002")
     assert joined is not None and "120363000000000002@g.us" in {g.jid for g in sdk.get_groups(working)}
+
+
+def test_contacts_are_the_sessions_address_book(sdk: Any, working: str) -> None:
+    sdk.send(session=working, to="+15551234567", text="a chat partner is in the address book")
+    book = {c.phone_number: c for c in sdk.get_contacts(working)}
+    assert "+15551234567" in book and book["+15551234567"].id == "15551234567@c.us"
+    assert [c.id for c in sdk.get_contacts(working, limit=1)] == [next(iter(book.values())).id]
+    one = sdk.get_contact(working, contact_id="15551234567@c.us")
+    assert one.phone_number == "+15551234567"
+    picture = sdk.get_contact_profile_picture(working, contact_id="15551234567@c.us")
+    assert "/media/avatars/" in picture.url
