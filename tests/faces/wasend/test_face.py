@@ -105,3 +105,13 @@ def test_errors_are_nestjs_bodies(client: TestClient) -> None:
     assert _nest(client.post("/wasend/sendText", json={**body, "to": "not a number"}, headers=KEY), 400)
     assert _nest(client.post("/wasend/sendSeen", json={**body, "messageId": "bad"}, headers=KEY), 400)
     assert _nest(client.post("/wasend/sendText", content=b"{not json", headers=KEY), 400)
+
+
+def test_the_readme_matrix_is_current() -> None:
+    from pathlib import Path
+
+    from tests.faces.wasend.sdk_matrix import table
+
+    text = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    begin, end = "<!-- wasend-matrix:begin -->\n", "<!-- wasend-matrix:end -->"
+    assert text[text.index(begin) + len(begin) : text.index(end)] == table()
