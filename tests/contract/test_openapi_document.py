@@ -52,7 +52,9 @@ def test_every_route_is_in_exactly_one_document() -> None:
     downloads = {"/media/{}", "/media/avatars/{}", "/openapi.json", "/admin/openapi.json"}
     # The dashboard: its page and assets, its event stream and the media it draws.
     downloads |= {"/", "/dashboard/{}", "/admin/dashboard/stream", "/admin/dashboard/messages/{}/media"}
-    assert {(m, p) for m, p in _routes() if p not in downloads} == vendor | admin
+    # The Wasend face has no OpenAPI document: its contract is its SDK's models (tests/faces/wasend).
+    routes = {(m, p) for m, p in _routes() if p not in downloads and not p.startswith("/wasend/")}
+    assert routes == vendor | admin
 
 
 def test_every_documented_webhook_event_is_in_the_document() -> None:
