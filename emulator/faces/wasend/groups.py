@@ -133,8 +133,9 @@ async def join_info(request: Request[Any, Any, Any], session_id: FromPath[str]) 
 
 @post(PREFIX + "/join", status_code=HTTP_201_CREATED)
 async def join_group(request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
+    session = _session(request, session_id)
     body = parse(JoinRequest, await request.body())
-    group = await core_of(request).groups.accept_invite(_session(request, session_id), _code(body.code))
+    group = await core_of(request).groups.accept_invite(session, _code(body.code))
     answer: dict[str, Any] = {"id": group.jid, "name": group.subject, "participantsCount": len(group.members)}
     if group.description is not None:
         answer["description"] = group.description

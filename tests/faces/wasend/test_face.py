@@ -3,6 +3,7 @@ status words, NestJS errors, and the control plane on Wasend sessions."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar.testing import TestClient
@@ -115,3 +116,23 @@ def test_the_readme_matrix_is_current() -> None:
     text = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     begin, end = "<!-- wasend-matrix:begin -->\n", "<!-- wasend-matrix:end -->"
     assert text[text.index(begin) + len(begin) : text.index(end)] == table()
+
+
+def test_a_stranger_account_finds_none_of_the_sessions_routes(client: TestClient) -> None:
+    """Every Wasend route that names a session, called with another account's Wasend key: 404, and
+    the session is as it was."""
+    session_id = _working(client, phone="+15558880009")
+    stranger = auth(client.post("/admin/accounts", json={}).json()["data"]["keys"]["wasend"])
+    before = client.get(f"/wasend/sessions/{session_id}", headers=KEY).json()
+    routes = [route for route in client.app.routes if route.path.startswith("/wasend/") and "{session_id" in route.path]
+    assert len(routes) > 20
+    for route in routes:
+        path = re.sub(r"\{session_id:str\}", session_id, route.path)
+        path = re.sub(r"\{group_id:str\}", "120363000000000001@g.us", path)
+        for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
+            answer = client.request(method, path, json={"participants": [], "enabled": True}, headers=stranger)
+            assert answer.status_code == 404 and answer.json()["message"] == "Session not found", (method, path)
+    body = {"session": session_id, "to": "+15551234567", "text": "x"}
+    assert client.post("/wasend/sendText", json=body, headers=stranger).status_code == 404
+    assert client.get(f"/wasend/contacts/all?session={session_id}", headers=stranger).status_code == 404
+    assert client.get(f"/wasend/sessions/{session_id}", headers=KEY).json() == before
