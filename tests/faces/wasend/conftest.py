@@ -16,6 +16,7 @@ import pytest
 from emulator.config import DEFAULT_FIXTURES
 from emulator.faces import WASEND
 from tests.conftest import LiveServer
+from tests.e2e.conftest import RecordingClient
 
 # Node 20 works; the jsii runtime would otherwise print an end-of-life banner on every start.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -59,31 +60,12 @@ def wasend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wasend]:
     server.stop()
 
 
-class Recording:
-    """The SDK's client, noting each public method called."""
-
-    def __init__(self, client: Any, called: set[str]) -> None:
-        self._client = client
-        self._called = called
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
-        if name.startswith("_") or not callable(attribute):
-            return attribute
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            self._called.add(name)
-            return attribute(*args, **kwargs)
-
-        return call
-
-
 @pytest.fixture(scope="module")
 def sdk(wasend: Wasend) -> Any:
     """One Python client for the module: each starts a Node process, which is slow."""
     from wasend import WasendClient
 
-    return Recording(WasendClient(api_key=WASEND_KEY, base_url=wasend.base_url), CALLED["python"])
+    return RecordingClient(WasendClient(api_key=WASEND_KEY, base_url=wasend.base_url), CALLED["python"])
 
 
 def sdk_methods() -> list[str]:
