@@ -139,7 +139,7 @@ class MessageService:
         self._steps.clear()
         for message in await store.with_next_step(self._db, Message):
             if self._next_step_at(message) is None:
-                # Stored before the column was kept (see migration 0009): it has no step ahead.
+                # Stored before the column was kept (see migration 0010): it has no step ahead.
                 message.next_step_at = None
                 store.save_status(self._db, message)
             self._schedule(message)
