@@ -88,7 +88,8 @@ async def _send(request: Request[Any, Any, Any], body: Addressed, draft: Draft) 
     session = sending_session(request, calling_account(request), body.session)
     check_draft(draft)
     logged = {k: v for k, v in msgspec.to_builtins(body).items() if k not in ("session", "to")}
-    message = await core_of(request).messages.send(session, draft, network_address(body.to), logged)
+    base_url = str(request.base_url)
+    message = await core_of(request).messages.send(session, draft, network_address(body.to), logged, base_url)
     return wa_message(message, session)
 
 
