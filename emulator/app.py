@@ -18,6 +18,7 @@ from emulator.api.errors import EXCEPTION_HANDLERS
 from emulator.api.fault_injection import api_routes, fault_middleware
 from emulator.api.faults_admin import FAULT_ADMIN_ROUTES
 from emulator.api.groups import GROUP_ROUTES
+from emulator.api.mcp.server import McpEndpoint
 from emulator.api.media import MEDIA_ROUTES
 from emulator.api.messages import MESSAGE_ROUTES
 from emulator.api.rate_limiting import rate_limit_middleware
@@ -32,6 +33,7 @@ from emulator.faces.wasend.app import wasend_router
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
     core = core or Core(settings)
+    mcp = McpEndpoint()
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -45,12 +47,12 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
             *WEBHOOK_ADMIN_ROUTES, *FAULT_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
-            wasend_router,
+            wasend_router, mcp.route,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         # Faults before rate limits: an injected failure spends no rate limit, as a proxy's would not.
         middleware=[admin_guard_middleware, body_deadline_middleware, fault_middleware, rate_limit_middleware],
-        lifespan=[lifespan],
+        lifespan=[lifespan, mcp.lifespan],
         openapi_config=None,
         # The emulator logs its own errors (api/errors.py). Litestar's logging would take over the
         # root logger and start a thread per app in a process that embeds it (emulator.testing).

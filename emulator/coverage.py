@@ -3,7 +3,8 @@
 Each documented endpoint is ticked when the app routes it, each documented send-message
 variant when the send pipeline turns the page's example into a WhatsApp message, and each
 documented webhook event when a scripted day of the default fixtures' session 1 publishes
-it. The README holds the printed table; a test fails when it is stale.
+it, and each documented MCP tool when /mcp lists it over a route the app serves. The README
+holds the printed table; a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -62,6 +63,24 @@ DOCUMENTED_ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("GET", "/api/groups/invite/{inviteCode}"),
     ("POST", "/api/groups/invite/accept"),
     ("POST", "/api/groups/{groupId}/leave"),
+)
+
+# The tools of the vendor's MCP page, by group: sessions, messaging, contacts, groups, documentation.
+DOCUMENTED_TOOLS: tuple[str, ...] = (
+    "list_whatsapp_sessions", "get_specific_whatsapp_session", "get_session_user", "create_whatsapp_session",
+    "update_whatsapp_session", "connect_whatsapp_session", "disconnect_whatsapp_session", "get_message_logs",
+    "get_session_logs",
+    "send_text_message", "send_mention_text_message", "send_image_message", "send_audio_message",
+    "send_video_message", "send_document_message", "send_location_message", "send_contact_message",
+    "send_poll_message", "send_presence_update", "resend_message", "edit_message", "delete_message",
+    "get_message_info",
+    "list_contacts", "add_or_edit_contact", "get_contact_info", "get_contact_picture", "block_contact",
+    "unblock_contact", "check_jid_on_whatsapp", "get_lid_from_phone_number", "get_phone_number_from_lid",
+    "search_contacts",
+    "list_groups", "create_group", "get_group_metadata", "get_group_participants", "add_group_participants",
+    "remove_group_participants", "update_group_participants", "update_group_settings", "leave_group",
+    "generate_invite_link", "accept_group_invite", "search_groups",
+    "get_api_documentation_tool",
 )
 
 TO = "+1234567890"
@@ -192,7 +211,27 @@ def table() -> str:
     lines += ["", "| documented webhook event | published |", "|---|---|"]
     for event in DOCUMENTED_EVENTS:
         lines.append(f"| `{event}` | {'yes' if event in published else 'no'} |")
+    lines += ["", "| documented MCP tool | answered by | served |", "|---|---|---|"]
+    for name, route, served in mcp_tools(routed):
+        lines.append(f"| `{name}` | {route} | {'yes' if served else 'no'} |")
     return "\n".join(lines) + "\n"
+
+
+def mcp_tools(routed: set[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    """(name, what answers it, whether /mcp serves it) of each documented tool: a tool is
+    served when the MCP server lists it and, for a REST tool, the app routes its endpoint."""
+    from emulator.api.mcp.server import TOOLS_BY_NAME  # noqa: PLC0415
+    from emulator.api.mcp.tools import RestTool  # noqa: PLC0415
+
+    rows = []
+    for name in DOCUMENTED_TOOLS:
+        tool = TOOLS_BY_NAME.get(name)
+        if isinstance(tool, RestTool):
+            served = bool({(tool.method, _shape(tool.path)), ("*", _shape(tool.path))} & routed)
+            rows.append((name, f"`{tool.method} {tool.path}`", served))
+        else:
+            rows.append((name, "the published OpenAPI document" if tool else "-", tool is not None))
+    return rows
 
 
 def _shape(path: str) -> str:

@@ -102,8 +102,11 @@ def _qr_payload(qr_code: str, as_image: bool) -> dict[str, str]:
     return {"qrCode": value, "qr_code": value}
 
 
+SESSIONS_PATH = "/api/whatsapp-sessions"
+
+
 class SessionsController(Controller):
-    path = "/api/whatsapp-sessions"
+    path = SESSIONS_PATH
 
     @get("/")
     async def list_sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
