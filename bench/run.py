@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +46,8 @@ TARGETS = {
     "history_rss_mb": 120,
     "history_logs_p99_ms": 20,
     "history_reset_ms": 100,
+    "mcp_send_p99_ms": 20,
+    "send_ratio_during_mcp": 0.9,
 }
 # Open, silent connections held while session 1 sends. (A connection that served a request
 # and falls silent is closed after five seconds; one that never spoke is held.)
@@ -98,9 +101,9 @@ class Emulator:
         self.log.close()
 
 
-def wrk(url: str, script: Path, seconds: int, env: dict[str, str]) -> dict[str, float]:
+def wrk(url: str, script: Path, seconds: int, env: dict[str, str], connections: int = CONNECTIONS) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 60, check=True,
     ).stdout  # fmt: skip
     match = re.search(r"BENCH (.*)", out)
@@ -255,6 +258,46 @@ def webhook_fan_out() -> dict[str, object]:
     }
 
 
+MCP_CALLERS = 10
+MCP_VERSION = "2025-06-18"
+
+
+def mcp_session(url: str) -> str:
+    """An initialized MCP session of the default account: its Mcp-Session-Id."""
+    headers = {"Authorization": f"Bearer {PAT}", "Accept": "application/json, text/event-stream"}
+    hello = {"protocolVersion": MCP_VERSION, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}
+    with httpx.Client(base_url=url, headers=headers) as client:
+        answer = client.post("/mcp", json={"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": hello})
+        session = answer.raise_for_status().headers["mcp-session-id"]
+        ready = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        client.post("/mcp", json=ready, headers={"Mcp-Session-Id": session, "Mcp-Protocol-Version": MCP_VERSION})
+    return session
+
+
+def sends_during_mcp() -> dict[str, object]:
+    """send_text_message tool calls from MCP_CALLERS concurrent callers over one MCP session, and
+    the REST send path's rate while they run against its rate alone."""
+    with tempfile.TemporaryDirectory() as workdir:
+        emulator = Emulator(Path(workdir))
+        try:
+            rest = (f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+            alone = wrk(*rest)
+            env = {"BENCH_PAT": PAT, "BENCH_MCP_SESSION": mcp_session(emulator.url), "BENCH_MCP_VERSION": MCP_VERSION}
+            with ThreadPoolExecutor(1) as pool:
+                tool_calls = pool.submit(wrk, f"{emulator.url}/mcp", HERE / "mcp_tool_call.lua", SECONDS, env, MCP_CALLERS)
+                meanwhile = wrk(*rest)
+                calls = tool_calls.result()
+        finally:
+            emulator.stop()
+    return {
+        "callers": MCP_CALLERS,
+        "tool_calls": calls,
+        "rest_alone": alone,
+        "rest_meanwhile": meanwhile,
+        "send_ratio": round(meanwhile["requests_per_second"] / max(alone["requests_per_second"], 1), 3),
+    }
+
+
 def measure() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as workdir:
         emulator = Emulator(Path(workdir))
@@ -277,6 +320,7 @@ def measure() -> dict[str, object]:
         "idle_connections": sends_with_idle_connections(),
         "in_your_tests": in_your_tests.measure(),
         "history": long_history(),
+        "mcp": sends_during_mcp(),
     }
 
 
@@ -337,6 +381,9 @@ def main() -> int:
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
         *in_your_tests.rows(figures["in_your_tests"]),
+        ("MCP send_text_message p99 (ms), 10 callers", figures["mcp"]["tool_calls"]["p99_ms"],
+         f"< {TARGETS['mcp_send_p99_ms']}"),
+        ("REST sends meanwhile / alone", figures["mcp"]["send_ratio"], f">= {TARGETS['send_ratio_during_mcp']}"),
     ]
     history = figures["history"]
     rows += [
