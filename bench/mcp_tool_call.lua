@@ -16,8 +16,5 @@ request = function()
   return wrk.format(nil, nil, nil, string.format(call, calls))
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("BENCH requests=%d duration_us=%d errors=%d non2xx=%d p50_us=%d p99_us=%d\n",
-    summary.requests, summary.duration, summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.timeout, summary.errors.status, latency:percentile(50), latency:percentile(99)))
-end
+-- wrk loads a script by its path: report.lua sits beside it.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")
