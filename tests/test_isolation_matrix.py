@@ -98,6 +98,8 @@ NOT_OWNED = {
     ("GET", "/openapi.json"): "the published document",
     ("GET", "/"): "the dashboard's page: no data in it, what it shows comes from /admin",
     ("GET", "/dashboard/{name}"): "the dashboard's script and style sheet",
+    # Each tool call goes through the REST route it stands for, so that route's isolation holds.
+    ("POST", "/mcp"): "the calling account's tools, each answered by its REST route",
 }
 
 
