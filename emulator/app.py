@@ -29,6 +29,7 @@ from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.routes import DASHBOARD_ROUTES
 from emulator.faces.wasend.app import wasend_router
+from emulator.faces.sendapi.router import SENDAPI_ROUTER
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
@@ -47,7 +48,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         route_handlers=[
             *SESSION_ROUTES, *MESSAGE_ROUTES, *MEDIA_ROUTES, *CONTACT_ROUTES, *GROUP_ROUTES, auth_check, AdminController,
             *WEBHOOK_ADMIN_ROUTES, *FAULT_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
-            wasend_router, mcp.route,
+            wasend_router, mcp.route, SENDAPI_ROUTER,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         # Faults before rate limits: an injected failure spends no rate limit, as a proxy's would not.

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", help="seed for every generated id and key (EMULATOR_SEED)")
     serve.add_argument("--clock", choices=("real", "virtual"), help="time source (EMULATOR_CLOCK, default real)")
     serve.add_argument("--rate-limits", choices=("on", "off"), help="enforce rate limits (EMULATOR_RATE_LIMITS)")
+    serve.add_argument(
+        "--sendapi-whatsapp-cap", choices=("on", "off"), help="SendAPI's 30/min, 1,000/day cap per session (default off)"
+    )
     serve.add_argument("--admin-token", help="require this bearer token on /admin (EMULATOR_ADMIN_TOKEN)")
     serve.add_argument(
         "--admin-open", action="store_true", default=None,

@@ -37,6 +37,8 @@ class Settings:
     # Fault injection: a scenario file of rules, and the X-Emulator-Fault header.
     faults: str | None = None
     fault_header: str = "off"
+    # SendAPI's per-session WhatsApp cap (30 messages a minute, 1,000 a day): on or off.
+    sendapi_whatsapp_cap: str = "off"
 
     def __post_init__(self) -> None:
         if self.clock not in ("real", "virtual"):
@@ -47,6 +49,8 @@ class Settings:
             raise ValueError(f"the fault header must be 'on' or 'off', not {self.fault_header!r}")
         if self.wasend_statuses not in ("waha", "readme"):
             raise ValueError(f"wasend statuses must be 'waha' or 'readme', not {self.wasend_statuses!r}")
+        if self.sendapi_whatsapp_cap not in ("on", "off"):
+            raise ValueError(f"the SendAPI WhatsApp cap must be 'on' or 'off', not {self.sendapi_whatsapp_cap!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
         if self.concurrency_limit < 1:

@@ -18,7 +18,8 @@ from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
-from emulator.faces import ACCOUNT_KEY_PREFIXES, WASEND
+from emulator.faces import ACCOUNT_KEY_PREFIXES, QR_POLICIES, WASEND
+from emulator.faces.sendapi.events import SendApiWebhooks
 from emulator.faces.wasend.webhooks import waha_translator
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
@@ -41,7 +42,7 @@ class Core:
         self.ids = IdGenerator(settings.seed)
         self.bus = EventBus(self.clock)
         self.accounts = AccountService(self.db, self.clock, self.ids, ACCOUNT_KEY_PREFIXES)
-        self.sessions = SessionService(self.db, self.clock, self.ids, self.bus)
+        self.sessions = SessionService(self.db, self.clock, self.ids, self.bus, QR_POLICIES)
         self.faults = FaultBook(self.clock, self.sessions, self.ids.seed)
         self.media = MediaService(self.db, self.clock, self.ids)
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
@@ -59,6 +60,10 @@ class Core:
             translators={WASEND: waha_translator(settings.wasend_statuses)},
         )
         self.bus.subscribe(self.webhooks.on_event)
+        self.sendapi_webhooks = SendApiWebhooks(
+            self.db, self.clock, self.ids, self.sessions, self.messages, self.webhooks
+        )
+        self.bus.subscribe(self.sendapi_webhooks.on_event)
         self.inbox = CaptureInbox()
         self.rate_limiter = RateLimiter(settings.concurrency_limit)
         self.rate_limiter.enabled = settings.rate_limits_enabled
@@ -153,3 +158,4 @@ class Core:
         await self.contacts.load()
         await self.groups.load()
         await self.chats.load()
+        await self.sendapi_webhooks.load()

@@ -46,7 +46,7 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
             if not decision.allowed:
                 await _refuse(send, decision)
                 return
-            await app(scope, receive, _with_headers(send, decision))
+            await app(scope, receive, with_headers(send, decision))
         finally:
             if session is not None:
                 limiter.leave(identity)
@@ -74,7 +74,7 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
-def _rate_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
+def rate_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
     return [
         (b"x-ratelimit-limit", str(decision.limit).encode()),
         (b"x-ratelimit-remaining", str(decision.remaining).encode()),
@@ -82,8 +82,8 @@ def _rate_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
     ]
 
 
-def _with_headers(send: Send, decision: Decision) -> Send:
-    extra = _rate_headers(decision)
+def with_headers(send: Send, decision: Decision) -> Send:
+    extra = rate_headers(decision)
 
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -95,11 +95,16 @@ def _with_headers(send: Send, decision: Decision) -> Send:
 
 async def _refuse(send: Send, decision: Decision) -> None:
     body = _encode({"success": False, "message": decision.message, "retry_after": decision.retry_after})
+    await send_refusal(send, decision, body)
+
+
+async def send_refusal(send: Send, decision: Decision, body: bytes) -> None:
+    """The 429 answer: `body` (each face's error shape), Retry-After and the rate-limit headers."""
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(decision.retry_after).encode()),
-        *_rate_headers(decision),
+        *rate_headers(decision),
     ]
     await send({"type": "http.response.start", "status": 429, "headers": headers})
     await send({"type": "http.response.body", "body": body})

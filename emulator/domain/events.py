@@ -22,6 +22,8 @@ class Event(msgspec.Struct, frozen=True):
     event: str
     timestamp: int
     data: Any  # an object, or a list where the event's doc page shows one (groups.upsert, ...)
+    # The stored message the event is about, for subscribers that name messages by their own ids.
+    message_id: int | None = None
 
 
 Subscriber = Callable[[Event], None]
@@ -66,8 +68,8 @@ class EventBus:
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
 
-    def publish(self, session_id: int, event: str, data: Any) -> Event:
-        published = Event(next(self._ids), session_id, event, int(self._clock.now()), data)
+    def publish(self, session_id: int, event: str, data: Any, message_id: int | None = None) -> Event:
+        published = Event(next(self._ids), session_id, event, int(self._clock.now()), data, message_id)
         self._journal.append(published)
         for subscriber in self._subscribers:
             subscriber(published)

@@ -320,11 +320,13 @@ class MessageService:
         message.next_step_at = self._next_step_at(message)
         store.save_status(self._db, message)
         if status == SENT:
-            self._bus.publish(message.session_id, "message.sent", {"key": message.key, "message": message.message, "success": True})
+            sent = {"key": message.key, "message": message.message, "success": True}
+            self._bus.publish(message.session_id, "message.sent", sent, message.id)
         elif status == ERROR:
             error = f"Failed to send message: {failed_reason}"
-            self._bus.publish(message.session_id, "message.sent", {"success": False, "error": error})
-        self._bus.publish(message.session_id, "messages.update", {"key": message.key, "update": {"status": status}})
+            self._bus.publish(message.session_id, "message.sent", {"success": False, "error": error}, message.id)
+        update = {"key": message.key, "update": {"status": status}}
+        self._bus.publish(message.session_id, "messages.update", update, message.id)
 
     # Receiving -------------------------------------------------------------------------------------
 
@@ -490,6 +492,23 @@ class MessageService:
         page = await store.chat_page(self._db, Message, session_id, chat_id, before_id, limit)
         return [self._in_flight.get(m.id, m) for m in page]
 
+    async def history(self, wanted: store.HistoryFilter, page: int, per_page: int) -> LogPage:
+        """Messages both ways of several sessions (one account's, on one face), newest first."""
+        messages, total = await store.history_page(self._db, Message, wanted, page, per_page)
+        return LogPage([self._in_flight.get(m.id, m) for m in messages], total)
+
+    async def counts(self, session_ids: tuple[int, ...]) -> dict[int, int]:
+        return await store.counts_by_session(self._db, session_ids)
+
+    def in_flight(self, message_id: int) -> Message | None:
+        """A sent message still moving through its delivery steps, from memory (no query)."""
+        return self._in_flight.get(message_id)
+
+    async def find(self, message_id: int) -> Message | None:
+        """A message by id, unless deleted; the caller checks whose it is."""
+        message = await self._load(message_id)
+        return message if message is not None and message.deleted_at is None else None
+
     async def _own(self, session: Session, message_id: int) -> Message:
         """A message of this session; any other is "not found", so ids do not leak."""
         message = await self._load(message_id)
@@ -508,12 +527,12 @@ class MessageService:
 
     def _publish_upsert(self, message: Message, push_name: str | None) -> None:
         data = {"messages": [self._webhook_message(message, push_name)]}
-        self._bus.publish(message.session_id, "messages.upsert", data)
+        self._bus.publish(message.session_id, "messages.upsert", data, message.id)
 
     def _publish_received(self, message: Message, push_name: str | None) -> None:
         """`messages.received`, and the same data as the event of its kind of chat."""
         data = {"messages": self._webhook_message(message, push_name)}
-        self._bus.publish(message.session_id, "messages.received", data)
+        self._bus.publish(message.session_id, "messages.received", data, message.id)
         chat = parse_jid(message.remote_jid)
         server = chat.server if chat is not None else USER_SERVER
         self._bus.publish(message.session_id, _RECEIVED_EVENT_BY_SERVER.get(server, "messages-personal.received"), data)

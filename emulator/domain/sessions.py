@@ -113,13 +113,29 @@ class Session(msgspec.Struct, kw_only=True):
     updated_at: float
 
 
+class QrPolicy(msgspec.Struct, frozen=True):
+    """How a face's pairing QR codes live: `lifetime` seconds each, then a fresh one up to
+    `rotations` times before the session gives up; with `rotations` None a code just goes stale
+    and stays until the client asks for a new one (`refresh_qr`)."""
+
+    lifetime: float
+    rotations: int | None
+
+
+DEFAULT_QR_POLICY = QrPolicy(lifetime=QR_LIFETIME_SECONDS, rotations=QR_MAX_REPLACEMENTS)
+
+
 class LogPage(msgspec.Struct):
     entries: list[store.LogEntry]
     total: int
 
 
 class SessionService:
-    def __init__(self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, ids: IdGenerator, bus: EventBus, qr_policies: dict[str, QrPolicy] | None = None
+    ) -> None:
+        """`qr_policies`: face -> its QR policy, for the faces whose codes do not live as WasenderAPI's do."""
+        self._qr_policies = dict(qr_policies or {})
         self._db = db
         self._clock = clock
         self._ids = ids
@@ -257,6 +273,14 @@ class SessionService:
             await self._move(session, S.NEED_SCAN)
         return session
 
+    async def refresh_qr(self, session: Session) -> Session:
+        """A fresh QR code for a session awaiting a scan; the previous one stops working."""
+        if session.status is not S.NEED_SCAN:
+            raise errors.NotAllowed(QR_NOT_AVAILABLE)
+        self._issue_qr(session, replacements=0)
+        await self._save_new_qr(session)
+        return session
+
     def current_qr_code(self, session: Session, account: Account) -> str:
         if not account.has_subscription:
             raise errors.Forbidden(CONNECT_NEEDS_SUBSCRIPTION)
@@ -320,11 +344,15 @@ class SessionService:
 
     # QR codes -------------------------------------------------------------------------------
 
+    def _qr_policy(self, session: Session) -> QrPolicy:
+        return self._qr_policies.get(session.face, DEFAULT_QR_POLICY)
+
     def _issue_qr(self, session: Session, replacements: int) -> None:
+        lifetime = self._qr_policy(session).lifetime
         session.qr_code = self._ids.qr_code()
         session.qr_replacements = replacements
-        session.qr_expires_at = self._clock.now() + QR_LIFETIME_SECONDS
-        self._arm_qr_timer(session, QR_LIFETIME_SECONDS)
+        session.qr_expires_at = self._clock.now() + lifetime
+        self._arm_qr_timer(session, lifetime)
 
     def _drop_qr(self, session: Session) -> None:
         session.qr_code = None
@@ -333,6 +361,8 @@ class SessionService:
         self._clock.cancel(_qr_timer_key(session))
 
     def _arm_qr_timer(self, session: Session, delay: float) -> None:
+        if self._qr_policy(session).rotations is None:
+            return
         session_id = session.id
 
         async def expire() -> None:
@@ -343,10 +373,14 @@ class SessionService:
         self._clock.schedule(_qr_timer_key(session), delay, expire)
 
     async def _on_qr_expired(self, session: Session) -> None:
-        if session.qr_replacements >= QR_MAX_REPLACEMENTS:
+        rotations = self._qr_policy(session).rotations
+        if rotations is not None and session.qr_replacements >= rotations:
             await self._move(session, S.DISCONNECTED, "qr_code_expired")
             return
         self._issue_qr(session, session.qr_replacements + 1)
+        await self._save_new_qr(session)
+
+    async def _save_new_qr(self, session: Session) -> None:
         session.updated_at = self._clock.now()
         await store.save(self._db, session, store.LogEntry.of(session, "qr_code_updated", session.updated_at))
         self._bus.publish(session.id, "qrcode.updated", {"qr": session.qr_code})

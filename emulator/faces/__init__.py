@@ -7,10 +7,20 @@ every account carries one such key per face.
 
 from __future__ import annotations
 
+from emulator.domain.sessions import QrPolicy
+
 WASENDERAPI = "wasenderapi"
 WASEND = "wasend"
+SENDAPI = "sendapi"
 
 # face -> how the account keys of that face begin
 ACCOUNT_KEY_PREFIXES: dict[str, str] = {
     WASEND: "wsd_",
+    SENDAPI: "sk_live_",
+}
+
+# face -> how its pairing QR codes live, where that differs from the WasenderAPI's rotation.
+# SendAPI's QR lasts two minutes and then simply goes stale: `/qr` mints the next one.
+QR_POLICIES: dict[str, QrPolicy] = {
+    SENDAPI: QrPolicy(lifetime=120.0, rotations=None),
 }

@@ -105,6 +105,56 @@ async def sent_page(
     return [_message(message_type, row) for row in rows], total[0] if total else 0
 
 
+class HistoryFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which messages a history shows: of these sessions, one direction or both, some statuses, a time span."""
+
+    session_ids: tuple[int, ...]
+    from_me: bool | None = None
+    statuses: tuple[int, ...] | None = None
+    since: float | None = None
+    until: float | None = None
+
+
+async def history_page(
+    db: Database, message_type: type[MessageT], wanted: HistoryFilter, page: int, per_page: int
+) -> tuple[list[MessageT], int]:
+    """The messages (both ways) of some sessions, newest first, narrowed by direction, status and time."""
+    session_ids, from_me, statuses = wanted.session_ids, wanted.from_me, wanted.statuses
+    if not session_ids:
+        return [], 0
+    clauses = [f"session_id IN ({', '.join('?' * len(session_ids))})", "deleted_at IS NULL"]
+    params: list[Any] = list(session_ids)
+    if from_me is not None:
+        clauses.append("from_me = ?")
+        params.append(int(from_me))
+    if statuses is not None:
+        clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    for bound, clause in ((wanted.since, "created_at >= ?"), (wanted.until, "created_at <= ?")):
+        if bound is not None:
+            clauses.append(clause)
+            params.append(bound)
+    where = " AND ".join(clauses)
+    total = await db.fetch_one(f"SELECT COUNT(*) FROM messages WHERE {where}", params)
+    rows = await db.fetch_all(
+        f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, per_page, page_offset(page, per_page)]
+    )
+    return [_message(message_type, row) for row in rows], total[0] if total else 0
+
+
+async def counts_by_session(db: Database, session_ids: tuple[int, ...]) -> dict[int, int]:
+    """How many messages (both ways) each session holds."""
+    if not session_ids:
+        return {}
+    rows = await db.fetch_all(
+        f"SELECT session_id, COUNT(*) FROM messages WHERE session_id IN ({', '.join('?' * len(session_ids))})"
+        " AND deleted_at IS NULL GROUP BY session_id",
+        session_ids,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+
 async def chat_page(
     db: Database, message_type: type[MessageT], session_id: int, remote_jid: str, before_id: int, limit: int
 ) -> list[MessageT]:

@@ -9,6 +9,7 @@ import msgspec
 from emulator.store.database import Database, storable
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+DEFAULT_SIGNATURE_HEADER = "X-Webhook-Signature"
 
 
 class Delivery(msgspec.Struct, kw_only=True):
@@ -25,6 +26,8 @@ class Delivery(msgspec.Struct, kw_only=True):
     updated_at: float
     event_id: int | None = None  # None on deliveries stored before events were numbered here
     injected: str | None = None  # what a fault rule did to this delivery
+    # The header carrying `signature`: each face names its own.
+    signature_header: str = DEFAULT_SIGNATURE_HEADER
 
 
 class Attempt(msgspec.Struct, kw_only=True):

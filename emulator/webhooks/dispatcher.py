@@ -28,7 +28,7 @@ from emulator.domain.events import Event
 from emulator.domain.sessions import Session, SessionService
 from emulator.store import webhooks as store
 from emulator.store.database import Database
-from emulator.store.webhooks import DELIVERED, FAILED, PENDING, Attempt, Delivery
+from emulator.store.webhooks import DEFAULT_SIGNATURE_HEADER, DELIVERED, FAILED, PENDING, Attempt, Delivery
 from emulator.webhooks.delivery_process import DeliveryProcess
 from emulator.webhooks.envelope import envelope
 from emulator.webhooks.filters import listening, wanted
@@ -165,7 +165,7 @@ class WebhookDispatcher:
             held = _Held(session.id, name, session.webhook_url, session.webhook_secret, body, event.id)
             rule = self._faults.fire_webhook(session.id, name) if self._faults and self._faults.webhook_rules else None
             if rule is None:
-                self._enqueue(*held)
+                self.enqueue(*held)
             else:
                 self._inject(rule, held)
 
@@ -174,8 +174,9 @@ class WebhookDispatcher:
         original = await store.get(self._db, delivery_id)
         if original is None:
             return None
-        return self._enqueue(
-            original.session_id, original.event, original.url, original.signature, original.body, original.event_id
+        return self.enqueue(
+            original.session_id, original.event, original.url, original.signature, original.body, original.event_id,
+            signature_header=original.signature_header,
         )
 
     # Reading -------------------------------------------------------------------------------------
@@ -200,10 +201,10 @@ class WebhookDispatcher:
         if isinstance(action, faults.WebhookDelayAction):
             mark = f"delayed {action.seconds:g} s by {rule.label}"
             self._fault_timers += 1
-            self._later(f"webhook-delay:{self._fault_timers}", action.seconds, lambda: self._enqueue(*held, mark))
+            self._later(f"webhook-delay:{self._fault_timers}", action.seconds, lambda: self.enqueue(*held, mark))
         elif isinstance(action, faults.WebhookDuplicateAction):
             for _ in range(2):
-                self._enqueue(*held, f"duplicated by {rule.label}")
+                self.enqueue(*held, f"duplicated by {rule.label}")
         else:
             assert isinstance(action, faults.WebhookReorderAction)
             waiting = self._held.setdefault(held.session_id, [])
@@ -218,7 +219,7 @@ class WebhookDispatcher:
         """Deliver the events a reorder fault held, newest first."""
         self._clock.cancel(_reorder_key(session_id))
         for held in reversed(self._held.pop(session_id, [])):
-            self._enqueue(*held, mark)
+            self.enqueue(*held, mark)
 
     def _later(self, key: str, delay: float, enqueue: Callable[[], object]) -> None:
         async def run() -> None:
@@ -226,7 +227,7 @@ class WebhookDispatcher:
 
         self._clock.schedule(key, delay, run)
 
-    def _enqueue(
+    def enqueue(
         self,
         session_id: int,
         event: str,
@@ -235,8 +236,9 @@ class WebhookDispatcher:
         body: bytes,
         event_id: int | None = None,
         injected: str | None = None,
+        signature_header: str | None = None,
     ) -> Delivery:
-        """Store a new delivery and queue it behind the session's pending ones."""
+        """Store a new delivery and queue it behind the session's pending ones (any face's, in order)."""
         now = self._clock.now()
         delivery = Delivery(
             id=self._next_id,
@@ -244,6 +246,7 @@ class WebhookDispatcher:
             event=event,
             url=url,
             signature=signature,
+            signature_header=signature_header or DEFAULT_SIGNATURE_HEADER,
             body=body,
             created_at=now,
             updated_at=now,
@@ -392,5 +395,5 @@ def _reorder_key(session_id: int) -> str:
 
 
 def request_headers(delivery: Delivery) -> dict[str, str]:
-    """The headers every attempt of `delivery` is posted with."""
-    return {"Content-Type": "application/json", "X-Webhook-Signature": delivery.signature, "User-Agent": USER_AGENT}
+    """The headers every attempt of `delivery` is posted with, its signature under its face's header."""
+    return {"Content-Type": "application/json", delivery.signature_header: delivery.signature, "User-Agent": USER_AGENT}

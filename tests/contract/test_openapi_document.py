@@ -52,9 +52,12 @@ def test_every_route_is_in_exactly_one_document() -> None:
     downloads = {"/media/{}", "/media/avatars/{}", "/openapi.json", "/admin/openapi.json"}
     # The dashboard: its page and assets, its event stream and the media it draws.
     downloads |= {"/", "/dashboard/{}", "/admin/dashboard/stream", "/admin/dashboard/messages/{}/media"}
-    # The Wasend face has no OpenAPI document: its contract is its SDK's models (tests/faces/wasend).
+    # The Wasend and SendAPI faces have no OpenAPI document: Wasend's contract is its SDK's models
+    # (tests/faces/wasend), SendAPI's its README section (tests/faces/sendapi).
     # /mcp speaks MCP's JSON-RPC; its tools list documents it, and each tool is one of these operations.
-    routes = {(m, p) for m, p in _routes() if p not in downloads | {"/mcp"} and not p.startswith("/wasend/")}
+    routes = {
+        (m, p) for m, p in _routes() if p not in downloads | {"/mcp"} and not p.startswith(("/wasend/", "/sendapi/"))
+    }
     assert routes == vendor | admin
 
 

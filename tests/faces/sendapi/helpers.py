@@ -1,0 +1,22 @@
+"""What the SendAPI tests share: the default account's key, a session made and paired over HTTP."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar.testing import TestClient
+
+from emulator.config import DEFAULT_FIXTURES
+from emulator.faces import SENDAPI
+
+BASE = "/sendapi/v1"
+KEY = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"][SENDAPI]
+HEADERS = {"Authorization": f"Bearer {KEY}"}
+
+
+def connected_session(client: TestClient, name: str = "Support Bot", **extra: Any) -> dict[str, Any]:
+    """Create, scan through the admin control plane, and answer the session as SendAPI shows it."""
+    created = client.post(f"{BASE}/whatsapp/sessions", json={"name": name, **extra}, headers=HEADERS).json()
+    assert client.post(f"/admin/sessions/{created['numeric_id']}/scan").status_code == 200
+    return client.get(f"{BASE}/whatsapp/sessions/{created['id']}", headers=HEADERS).json()
