@@ -145,7 +145,8 @@ def test_an_unreachable_url_fails_the_first_test_needing_it_with_one_line_naming
             pass
         """
     )
-    result = pytester.runpytest(f"--wasender-url={url}")
+    # -rN: no short summary, which repeats the line in full where CI is set.
+    result = pytester.runpytest(f"--wasender-url={url}", "-rN")
     result.assert_outcomes(passed=1, errors=1)
     [line] = [line for line in result.outlines if url in line]
     assert line.startswith(f"wasender-emulator: no WasenderAPI emulator answers at {url}: ")
