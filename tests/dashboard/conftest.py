@@ -28,7 +28,9 @@ def _install_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, which would break the asyncio tests a worker runs after the browser tests.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     _install_chromium()
     with sync_playwright() as playwright:
