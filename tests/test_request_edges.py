@@ -76,13 +76,18 @@ def test_a_body_trickling_in_a_byte_a_second_is_cut_off(live_server: LiveServer)
         sock.settimeout(1)
         trickled = 0
         answer = None
-        while answer is None and trickled < len(body):
-            sock.sendall(body[trickled : trickled + 1])
-            trickled += 1
-            try:
-                answer = sock.recv(65536, socket.MSG_PEEK)
-            except TimeoutError:
-                continue
-        sock.settimeout(10)
-        _assert_vendor_error(*_answer(sock), 408)
+        try:
+            while answer is None and trickled < len(body):
+                sock.sendall(body[trickled : trickled + 1])
+                trickled += 1
+                try:
+                    answer = sock.recv(65536, socket.MSG_PEEK)
+                except TimeoutError:
+                    continue
+            sock.settimeout(10)
+            _assert_vendor_error(*_answer(sock), 408)
+        except ConnectionResetError:
+            # A byte sent after the server answered and closed resets the connection, and the
+            # kernel drops the unread answer with it: the body was cut off all the same.
+            assert time.monotonic() - started >= BODY_GRACE_SECONDS
     assert trickled < len(body) and time.monotonic() - started < BODY_GRACE_SECONDS + 5
