@@ -11,7 +11,7 @@ import sys
 import uvicorn
 
 from emulator import __version__
-from emulator.api.admin_guard import control_plane_line, exposure_refusal
+from emulator.admin.guard import control_plane_line, exposure_refusal
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.core import Core

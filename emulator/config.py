@@ -21,7 +21,7 @@ class Settings:
     clock: str = "real"
     rate_limits: str = "on"
     admin_token: str | None = None
-    # Serve an unprotected control plane on an address that is not loopback (emulator/api/admin_guard.py).
+    # Serve an unprotected control plane on an address that is not loopback (emulator/admin/guard.py).
     admin_open: bool = False
     concurrency_limit: int = 10
     log_level: str = "warning"

@@ -121,7 +121,7 @@ def variant_works(body: dict[str, object]) -> bool:
     """Whether the send pipeline composes a WhatsApp message from `body`."""
     import msgspec  # noqa: PLC0415
 
-    from emulator.api.messages import SendMessageBody, draft_of  # noqa: PLC0415
+    from emulator.faces.wasenderapi.messages import SendMessageBody, draft_of  # noqa: PLC0415
     from emulator.domain.message_content import compose  # noqa: PLC0415
 
     try:
@@ -220,8 +220,8 @@ def table() -> str:
 def mcp_tools(routed: set[tuple[str, str]]) -> list[tuple[str, str, bool]]:
     """(name, what answers it, whether /mcp serves it) of each documented tool: a tool is
     served when the MCP server lists it and, for a REST tool, the app routes its endpoint."""
-    from emulator.api.mcp.server import TOOLS_BY_NAME  # noqa: PLC0415
-    from emulator.api.mcp.tools import RestTool  # noqa: PLC0415
+    from emulator.faces.wasenderapi.mcp.server import TOOLS_BY_NAME  # noqa: PLC0415
+    from emulator.faces.wasenderapi.mcp.tools import RestTool  # noqa: PLC0415
 
     rows = []
     for name in DOCUMENTED_TOOLS:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from emulator.api.admin_guard import is_admin_path
+from emulator.admin.guard import is_admin_path
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, auth, make_client
 
 ADMIN_TOKEN = "matrix-admin-token"

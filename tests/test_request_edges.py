@@ -7,7 +7,7 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-from emulator.api.body_limits import BODY_GRACE_SECONDS, DEFAULT_MAX_BODY, MEDIA_MAX_BODY
+from emulator.http.body_limits import BODY_GRACE_SECONDS, DEFAULT_MAX_BODY, MEDIA_MAX_BODY
 from tests.conftest import CONNECTED_KEY, PAT, LiveServer
 
 CHUNK = 64 * 1024

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.api.sessions import CreateSessionBody, PageQuery, PresenceBody, UpdateSessionBody
-from emulator.api.validation import field_errors, parse_body, parse_query
+from emulator.faces.wasenderapi.sessions import CreateSessionBody, PageQuery, PresenceBody, UpdateSessionBody
+from emulator.http.validation import field_errors, parse_body, parse_query
 from emulator.domain.errors import attribute_label
 from emulator.domain.errors import ValidationFailed
 

@@ -18,10 +18,10 @@ from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.api.admin_guard import ADMIN_TOKEN_IN_QUERY
-from emulator.api.auth import core_of
-from emulator.api.responses import ok
-from emulator.api.validation import parse_query
+from emulator.admin.guard import ADMIN_TOKEN_IN_QUERY
+from emulator.http.requests import core_of
+from emulator.faces.wasenderapi.responses import ok
+from emulator.http.validation import parse_query
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.views import bubble, chat_row, session_card

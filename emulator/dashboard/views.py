@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.responses import iso, session_json
+from emulator.faces.wasenderapi.responses import session_json
+from emulator.http.timestamps import iso
 from emulator.domain.accounts import Account
 from emulator.domain.chats import Chat
 from emulator.domain.message_content import message_body

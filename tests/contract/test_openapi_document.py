@@ -12,16 +12,16 @@ import msgspec
 import pytest
 from litestar.testing import TestClient
 
-from emulator.api.admin_contract import build_admin
-from emulator.api.contract import Contract, assemble, build, document_text, normalised_descriptions
+from emulator.admin.contract import build_admin
+from emulator.faces.wasenderapi.contract import Contract, assemble, build, document_text, normalised_descriptions
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.domain.events import DOCUMENTED_EVENTS
 
 PUBLISHED = Path(__file__).parents[2] / "openapi"
 # (published file, builder, where the server serves it). Regenerate with
-# python -m emulator.api.contract > openapi/wasenderapi.json and
-# python -m emulator.api.admin_contract > openapi/admin.json.
+# python -m emulator.faces.wasenderapi.contract > openapi/wasenderapi.json and
+# python -m emulator.admin.contract > openapi/admin.json.
 DOCUMENTS = [
     ("wasenderapi.json", build, "/openapi.json"),
     ("admin.json", build_admin, "/admin/openapi.json"),

@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from emulator.api.admin_contract import build_admin
-from emulator.api.contract import PAT as PAT_SCHEME
-from emulator.api.contract import build
+from emulator.admin.contract import build_admin
+from emulator.faces.wasenderapi.contract import PAT as PAT_SCHEME
+from emulator.faces.wasenderapi.contract import build
 from tests.conftest import CONNECTED_KEY, LiveServer, auth
 
 EXAMPLES_PER_OPERATION = 40

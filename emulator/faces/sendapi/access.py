@@ -13,8 +13,8 @@ import msgspec
 from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from emulator.api.auth import core_of, parse_bearer
-from emulator.api.rate_limiting import send_refusal, with_headers
+from emulator.http.requests import core_of, parse_bearer
+from emulator.http.rate_limits import send_refusal, with_headers
 from emulator.domain.accounts import Account
 from emulator.domain.rate_limits import Decision, Rule
 from emulator.faces import ACCOUNT_KEY_PREFIXES, SENDAPI

@@ -10,9 +10,9 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.api.auth import core_of
-from emulator.api.responses import iso
-from emulator.api.validation import parse_body, parse_query
+from emulator.http.requests import core_of
+from emulator.http.timestamps import iso
+from emulator.http.validation import parse_body, parse_query
 from emulator.domain.errors import DomainError
 from emulator.domain.jids import phone_digits
 from emulator.domain.network import is_on_whatsapp

@@ -14,8 +14,8 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 
-from emulator.api.auth import core_of
-from emulator.api.responses import iso
+from emulator.http.requests import core_of
+from emulator.http.timestamps import iso
 from emulator.domain.accounts import NO_SUBSCRIPTION, SESSION_LIMIT_REACHED
 from emulator.domain.errors import DomainError, ValidationFailed
 from emulator.faces.sendapi.public_ids import REQUEST, public_id

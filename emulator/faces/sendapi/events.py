@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from emulator.api.responses import iso
+from emulator.http.timestamps import iso
 from emulator.clock import Clock
 from emulator.domain.events import Event
 from emulator.domain.messages import MessageService

@@ -11,9 +11,9 @@ from litestar import Request, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
 
-from emulator.api.auth import core_of
-from emulator.api.responses import iso
-from emulator.api.validation import parse_body, parse_query
+from emulator.http.requests import core_of
+from emulator.http.timestamps import iso
+from emulator.http.validation import parse_body, parse_query
 from emulator.domain.accounts import Account
 from emulator.domain.errors import DomainError
 from emulator.domain.groups import INVITE_LINK_PREFIX, Group, SettingsChange

@@ -9,8 +9,8 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
-from emulator.api.auth import core_of
-from emulator.api.validation import parse_body, parse_query
+from emulator.http.requests import core_of
+from emulator.http.validation import parse_body, parse_query
 from emulator.domain.accounts import Account
 from emulator.domain.rate_limits import DAY, Rule
 from emulator.domain.sessions import Session, Status

@@ -9,8 +9,8 @@ from litestar import Request, delete, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from emulator.api.auth import core_of
-from emulator.api.validation import HttpUrl, parse_body, parse_query
+from emulator.http.requests import core_of
+from emulator.http.validation import HttpUrl, parse_body, parse_query
 from emulator.domain.accounts import Account
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import CONNECTABLE, Session, Status

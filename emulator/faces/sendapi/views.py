@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.responses import iso
+from emulator.http.timestamps import iso
 from emulator.domain.message_content import message_body
 from emulator.domain.messages import Message
 from emulator.domain.network import DELIVERED, ERROR, PENDING, PLAYED, READ, SENT

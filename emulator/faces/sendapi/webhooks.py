@@ -10,9 +10,9 @@ from litestar import Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from emulator.api.auth import core_of
-from emulator.api.responses import iso
-from emulator.api.validation import HttpUrl, parse_body
+from emulator.http.requests import core_of
+from emulator.http.timestamps import iso
+from emulator.http.validation import HttpUrl, parse_body
 from emulator.domain.accounts import Account
 from emulator.faces.sendapi.access import calling_account
 from emulator.faces.sendapi.errors import invalid, not_found

@@ -6,15 +6,11 @@ from typing import Any
 
 from litestar import Request
 
-from emulator.core import Core
 from emulator.domain.accounts import Account
 from emulator.domain.sessions import Session, Status
 from emulator.faces import WASEND
+from emulator.http.requests import core_of
 from emulator.faces.wasend.errors import INVALID_KEY, NOT_WORKING, SESSION_NOT_FOUND, SESSION_REQUIRED, WasendError
-
-
-def core_of(request: Request[Any, Any, Any]) -> Core:
-    return request.app.state.core  # type: ignore[no-any-return]
 
 
 def calling_account(request: Request[Any, Any, Any]) -> Account:

@@ -12,7 +12,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from emulator.domain.groups import Group, SettingsChange
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import Session
-from emulator.faces.wasend.auth import calling_account, core_of, sending_session
+from emulator.http.requests import core_of
+from emulator.faces.wasend.auth import calling_account, sending_session
 from emulator.faces.wasend.bodies import parse
 from emulator.faces.wasend.models import iso_millis
 

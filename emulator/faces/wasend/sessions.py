@@ -13,7 +13,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import CONNECTABLE, Status, qr_png_data_url
 from emulator.faces import WASEND
-from emulator.faces.wasend.auth import calling_account, core_of, session_of
+from emulator.http.requests import core_of
+from emulator.faces.wasend.auth import calling_account, session_of
 from emulator.faces.wasend.bodies import parse
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import downstream, session_json, session_record

@@ -1,0 +1,1 @@
+"""The control plane under /admin: accounts, clock, sessions, inbound traffic, deliveries, faults."""

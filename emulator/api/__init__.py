@@ -1,1 +1,0 @@
-"""The HTTP face: thin controllers over the domain."""

@@ -1,0 +1,248 @@
+"""Fault rules performed at the door of every API route (the rules are emulator.domain.faults).
+
+The middleware costs one check while no rule concerns requests. A rule that fires answers in
+the service's own error body, waits, holds the request, resets or cuts the connection, answers
+HTML as a proxy does, or marks a send so its message fails or is lost after it is accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.faces.wasenderapi.errors import error_body
+from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
+from emulator.domain import faults as f
+from emulator.domain.network import LOST, injected_failure
+
+# Where a send finds the behaviour a fault gives its message.
+SEND_FAULT = "emulator.send_fault"
+FAULT_HEADER = b"x-emulator-fault"
+_encode = msgspec.json.Encoder().encode
+_PROXY_PAGE = "<html>\r\n<head><title>{0} {1}</title></head>\r\n<body>\r\n<center><h1>{0} {1}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"  # noqa: E501
+
+
+class _Recipient(msgspec.Struct):
+    to: str | None = None
+
+
+def fault_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        book = scope["app"].state.core.faults
+        if not book.request_rules or scope["type"] != "http" or not scope["path"].startswith(API_PREFIXES):
+            await app(scope, receive, send)
+            return
+        await _with_faults(app, book, scope, receive, send)
+
+    return middleware
+
+
+async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: Receive, send: Send) -> None:
+    candidates = book.for_request(f.route_key(scope["method"], scope.get("path_template", scope["path"])))
+    if not candidates:
+        await app(scope, receive, send)
+        return
+    body = await _read_body(receive)
+    replay = _replaying(body, receive)
+    rule = book.fire(candidates, _session_id(scope), _recipient(body) if _wants_recipient(candidates) else None)
+    if rule is None:
+        await app(scope, replay, send)
+        return
+    core = scope["app"].state.core
+    marked = _marked(send, rule) if core.settings.fault_header_enabled else send
+    action = rule.spec.action
+    if isinstance(action, f.ErrorAction):
+        await _answer(marked, *_error(action))
+    elif isinstance(action, f.NotJsonAction):
+        status = HTTPStatus(action.status)
+        page = _PROXY_PAGE.format(status.value, status.phrase).encode()
+        await _answer(marked, status.value, page, b"text/html")
+    elif isinstance(action, f.ResetAction):
+        await _cut(send, receive)
+    elif isinstance(action, f.TruncateAction):
+        await app(scope, replay, _truncating(marked, send, receive))
+    elif isinstance(action, f.TimeoutAction):
+        if not await _client_leaves_within(receive, action.seconds):
+            await app(scope, replay, marked)
+    else:
+        if isinstance(action, f.LatencyAction):
+            await asyncio.sleep(rule.latency())
+        elif isinstance(action, f.DropSessionAction):
+            await book.drop_session(rule)
+        elif isinstance(action, f.FailMessageAction):
+            scope[SEND_FAULT] = injected_failure(action.error)  # type: ignore[literal-required]
+        elif isinstance(action, f.LoseMessageAction):
+            scope[SEND_FAULT] = LOST.keyword  # type: ignore[literal-required]
+        await app(scope, replay, marked)
+
+
+def _error(action: f.ErrorAction) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
+    """A 4xx in the service's JSON error body; a 5xx as a Laravel application renders one."""
+    status = action.status
+    if status >= 500:
+        default = "Server Error" if status == 500 else _phrase(status)
+        return status, _encode({"message": action.message or default}), b"application/json", []
+    if status == 429:
+        retry_after = action.retry_after if action.retry_after is not None else 60
+        message = action.message or "Too many requests. Please slow down."
+        body = error_body(message, retry_after=retry_after)
+        return status, _encode(body), b"application/json", [(b"retry-after", str(retry_after).encode())]
+    return status, _encode(error_body(action.message or _phrase(status))), b"application/json", []
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def _answer(
+    send: Send, status: int, body: bytes, content_type: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    start = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), *(headers or [])]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _marked(send: Send, rule: f.Rule) -> Send:
+    label = rule.label.encode()
+
+    async def send_marked(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), (FAULT_HEADER, label)]
+        await send(message)
+
+    return send_marked
+
+
+def _truncating(send: Send, server_send: Send, receive: Receive) -> Send:
+    """Send the headers as they are and half of the body, then close the connection."""
+    chunks: list[bytes] = []
+
+    async def send_truncated(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            whole = b"".join(chunks)
+            await send({"type": "http.response.body", "body": whole[: len(whole) // 2], "more_body": True})
+            await _cut(server_send, receive, reset=False)
+
+    return send_truncated
+
+
+async def _cut(server_send: Send, receive: Receive, reset: bool = True) -> None:
+    """Close the client's connection at once, with a TCP reset or a plain close."""
+    transport = _transport_of(server_send)
+    if transport is None:
+        raise ConnectionResetError("fault injection: connection reset")
+    sock = transport.get_extra_info("socket")
+    if reset and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort() if reset else transport.close()
+    # Until the server notices, it would take the missing answer for a bug of the app.
+    await _client_leaves_within(receive, 1.0)
+
+
+def _transport_of(send: Any, depth: int = 4) -> Any:
+    """The server's transport behind `send`, or None.
+
+    ASGI offers no way to reset a connection. Uvicorn's send is a method of its request cycle,
+    which holds the transport; Litestar's exception middleware wraps it in a closure.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None or depth == 0:
+        return transport
+    for cell in getattr(send, "__closure__", None) or ():
+        contents = cell.cell_contents
+        if callable(contents) and (found := _transport_of(contents, depth - 1)) is not None:
+            return found
+    return None
+
+
+async def _client_leaves_within(receive: Receive, seconds: float) -> bool:
+    """Wait until the client disconnects (True) or `seconds` pass (False)."""
+
+    async def disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    try:
+        await asyncio.wait_for(disconnect(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the handler the body already read, then the client's own messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay  # type: ignore[return-value]
+
+
+def _session_id(scope: Scope) -> int | None:
+    found = caller(scope["app"].state.core, scope)
+    if found is not None and found[1] is not None:
+        return int(found[1].id)
+    session_id = scope.get("path_params", {}).get("session_id")
+    return session_id if isinstance(session_id, int) else None
+
+
+def _wants_recipient(candidates: list[f.Rule]) -> bool:
+    return any(rule.recipient is not None for rule in candidates)
+
+
+def _recipient(body: bytes) -> str | None:
+    try:
+        return msgspec.json.decode(body, type=_Recipient).to
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def api_routes(app: Litestar) -> tuple[frozenset[str], frozenset[str]]:
+    """Every "METHOD /path" of the API that rules may name, and those that send a message."""
+    every, sends = set(), set()
+    for route in app.routes:
+        if not route.path_format.startswith(API_PREFIXES):
+            continue
+        if isinstance(route, HTTPRoute):
+            handlers = [(m, h) for m, (h, _) in route.route_handler_map.items() if m != "OPTIONS"]
+        else:
+            handlers = [(m, route.route_handler) for m in route.route_handler.opt.get("methods", ())]
+        for method, handler in handlers:
+            key = f.route_key(method, route.path_format)
+            every.add(key)
+            if handler.opt.get("rate_limit") == "send":  # the send limit governs exactly the sends
+                sends.add(key)
+    return frozenset(every), frozenset(sends)

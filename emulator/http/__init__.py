@@ -1,0 +1,1 @@
+"""What every face and the control plane share at the HTTP door: requests, validation, limits."""
