@@ -7,29 +7,29 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from emulator.admin.routes import AdminController
-from emulator.admin.guard import admin_guard_middleware
-from emulator.faces.wasenderapi.auth import auth_check
-from emulator.http.body_limits import DEFAULT_MAX_BODY, body_deadline_middleware
-from emulator.faces.wasenderapi.contacts import CONTACT_ROUTES
 from emulator.admin.contract import admin_openapi_document
-from emulator.faces.wasenderapi.contract import openapi_document
-from emulator.faces.wasenderapi.errors import EXCEPTION_HANDLERS
-from emulator.faces.wasenderapi.fault_injection import api_routes, fault_middleware
 from emulator.admin.faults import FAULT_ADMIN_ROUTES
-from emulator.faces.wasenderapi.groups import GROUP_ROUTES
-from emulator.faces.wasenderapi.mcp.server import McpEndpoint
-from emulator.faces.wasenderapi.media import MEDIA_ROUTES
-from emulator.faces.wasenderapi.messages import MESSAGE_ROUTES
-from emulator.faces.wasenderapi.rate_limiting import rate_limit_middleware
-from emulator.faces.wasenderapi.sessions import SESSION_ROUTES
+from emulator.admin.guard import admin_guard_middleware
+from emulator.admin.routes import AdminController
 from emulator.admin.webhooks import WEBHOOK_ADMIN_ROUTES
 from emulator.config import Settings
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.routes import DASHBOARD_ROUTES
-from emulator.faces.wasend.app import wasend_router
 from emulator.faces.sendapi.router import SENDAPI_ROUTER
+from emulator.faces.wasend.app import wasend_router
+from emulator.faces.wasenderapi.auth import auth_check
+from emulator.faces.wasenderapi.contacts import CONTACT_ROUTES
+from emulator.faces.wasenderapi.contract import openapi_document
+from emulator.faces.wasenderapi.errors import EXCEPTION_HANDLERS
+from emulator.faces.wasenderapi.fault_injection import api_routes, fault_middleware
+from emulator.faces.wasenderapi.groups import GROUP_ROUTES
+from emulator.faces.wasenderapi.mcp.endpoint import McpEndpoint
+from emulator.faces.wasenderapi.media import MEDIA_ROUTES
+from emulator.faces.wasenderapi.messages import MESSAGE_ROUTES
+from emulator.faces.wasenderapi.rate_limiting import rate_limit_middleware
+from emulator.faces.wasenderapi.sessions import SESSION_ROUTES
+from emulator.http.body_limits import DEFAULT_MAX_BODY, body_deadline_middleware
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:

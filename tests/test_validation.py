@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.faces.wasenderapi.sessions import CreateSessionBody, PageQuery, PresenceBody, UpdateSessionBody
-from emulator.http.validation import field_errors, parse_body, parse_query
 from emulator.domain.errors import attribute_label
 from emulator.domain.errors import ValidationFailed
+from emulator.faces.wasenderapi.sessions import CreateSessionBody, PageQuery, PresenceBody, UpdateSessionBody
+from emulator.http.validation import field_errors, parse_body, parse_query
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),

@@ -19,15 +19,15 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.admin.guard import ADMIN_TOKEN_IN_QUERY
-from emulator.http.requests import core_of
-from emulator.faces.wasenderapi.responses import ok
-from emulator.http.validation import parse_query
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.views import bubble, chat_row, session_card
 from emulator.domain import errors
 from emulator.domain.events import DOCUMENTED_EVENTS
 from emulator.domain.sessions import Session
+from emulator.faces.wasenderapi.responses import ok
+from emulator.http.requests import core_of
+from emulator.http.validation import parse_query
 from emulator.store import polls
 
 STATIC = Path(__file__).parent / "static"

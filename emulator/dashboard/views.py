@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.faces.wasenderapi.responses import session_json
-from emulator.http.timestamps import iso
 from emulator.domain.accounts import Account
 from emulator.domain.chats import Chat
 from emulator.domain.message_content import message_body
 from emulator.domain.messages import Message
 from emulator.domain.sessions import Session, Status, qr_png_data_url
+from emulator.faces.wasenderapi.responses import session_json
+from emulator.http.timestamps import iso
 
 MEDIA_KINDS = ("image", "video", "audio", "document", "sticker")
 WEBHOOK_SETTINGS = ("webhook_url", "webhook_enabled", "webhook_events")

@@ -13,10 +13,10 @@ import pytest
 from litestar.testing import TestClient
 
 from emulator.admin.contract import build_admin
-from emulator.faces.wasenderapi.contract import Contract, assemble, build, document_text, normalised_descriptions
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.domain.events import DOCUMENTED_EVENTS
+from emulator.faces.wasenderapi.contract import Contract, assemble, build, document_text, normalised_descriptions
 
 PUBLISHED = Path(__file__).parents[2] / "openapi"
 # (published file, builder, where the server serves it). Regenerate with

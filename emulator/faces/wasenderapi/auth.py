@@ -9,11 +9,11 @@ from typing import Any
 
 from litestar import Request, get
 
-from emulator.faces.wasenderapi.responses import ok
 from emulator.domain import errors
 from emulator.domain.accounts import NO_SUBSCRIPTION, Account
 from emulator.domain.sessions import Session
 from emulator.faces import WASENDERAPI
+from emulator.faces.wasenderapi.responses import ok
 from emulator.http.requests import core_of, parse_bearer
 
 API_KEY_REQUIRED = "API key is required"

@@ -10,13 +10,13 @@ from litestar import Request, Response, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.faces.wasenderapi.auth import calling_session
-from emulator.http.requests import core_of
-from emulator.faces.wasenderapi.responses import ok
-from emulator.http.validation import parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.contacts import Contact, avatar_url, contact_entry, user_avatar_name
 from emulator.domain.media import MEDIA_NOT_FOUND
+from emulator.faces.wasenderapi.auth import calling_session
+from emulator.faces.wasenderapi.responses import ok
+from emulator.http.requests import core_of
+from emulator.http.validation import parse_body, parse_query
 
 
 class ListQuery(msgspec.Struct):

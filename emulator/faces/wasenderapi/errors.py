@@ -8,8 +8,8 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 
-from emulator.http.body_limits import CLOSING_STATUSES
 from emulator.domain.errors import DomainError, ValidationFailed
+from emulator.http.body_limits import CLOSING_STATUSES
 
 log = logging.getLogger("emulator")
 

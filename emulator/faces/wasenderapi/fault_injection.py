@@ -19,10 +19,10 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from emulator.faces.wasenderapi.errors import error_body
-from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
 from emulator.domain import faults as f
 from emulator.domain.network import LOST, injected_failure
+from emulator.faces.wasenderapi.errors import error_body
+from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
 
 # Where a send finds the behaviour a fault gives its message.
 SEND_FAULT = "emulator.send_fault"

@@ -9,12 +9,12 @@ from litestar import Request, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
+from emulator.domain.groups import INVITE_LINK_PREFIX, Group, Outcome, SettingsChange, group_avatar_name
 from emulator.faces.wasenderapi.auth import calling_session
-from emulator.http.requests import core_of
 from emulator.faces.wasenderapi.contacts import listing, picture_url
 from emulator.faces.wasenderapi.responses import ok
+from emulator.http.requests import core_of
 from emulator.http.validation import HttpUrl, parse_body
-from emulator.domain.groups import INVITE_LINK_PREFIX, Group, Outcome, SettingsChange, group_avatar_name
 
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]  # WhatsApp's subject limit
 Participant = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]

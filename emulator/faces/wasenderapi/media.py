@@ -12,13 +12,13 @@ from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.faces.wasenderapi.auth import calling_session
-from emulator.http.requests import core_of
-from emulator.http.body_limits import MEDIA_MAX_BODY
-from emulator.faces.wasenderapi.responses import ok
-from emulator.http.validation import parse_body
 from emulator.domain import errors
 from emulator.domain.media import Category, decode_base64_upload
+from emulator.faces.wasenderapi.auth import calling_session
+from emulator.faces.wasenderapi.responses import ok
+from emulator.http.body_limits import MEDIA_MAX_BODY
+from emulator.http.requests import core_of
+from emulator.http.validation import parse_body
 
 FILE_REQUIRED = "The file field is required."
 NOT_A_FILE = "The file field must be a file."

@@ -9,17 +9,17 @@ from litestar import Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from emulator.faces.wasenderapi.auth import calling_session, managed_session
-from emulator.http.requests import core_of
-from emulator.faces.wasenderapi.fault_injection import SEND_FAULT
-from emulator.http.lean import lean_post
-from emulator.faces.wasenderapi.responses import laravel_page, ok, sql_datetime
-from emulator.http.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.jids import ADDRESS_PATTERN
 from emulator.domain.message_content import ContactCard, Draft, Location, Poll, check_draft, infer_kind
 from emulator.domain.messages import STATUS_CODES, Message
 from emulator.domain.sessions import Status
+from emulator.faces.wasenderapi.auth import calling_session, managed_session
+from emulator.faces.wasenderapi.fault_injection import SEND_FAULT
+from emulator.faces.wasenderapi.responses import laravel_page, ok, sql_datetime
+from emulator.http.lean import lean_post
+from emulator.http.requests import core_of
+from emulator.http.validation import HttpUrl, parse_body, parse_query
 
 
 def _coordinate(limit: int):  # noqa: ANN202 - a field rule

@@ -12,9 +12,9 @@ from typing import Any
 import msgspec
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from emulator.domain.rate_limits import TOO_MANY_CONCURRENT, Decision, rules_for
 from emulator.http.rate_limits import send_refusal, with_headers
 from emulator.http.requests import parse_bearer
-from emulator.domain.rate_limits import TOO_MANY_CONCURRENT, Decision, rules_for
 
 _encode = msgspec.json.Encoder().encode
 API_PREFIXES = ("/api/", "/auth-check")

@@ -9,16 +9,16 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from emulator.faces.wasenderapi.auth import calling_account, calling_session, managed_session, own_session
-from emulator.http.requests import core_of
-from emulator.faces.wasenderapi.responses import iso_micro, laravel_page, ok, session_json
-from emulator.http.validation import HttpUrl, parse_body, parse_query
 from emulator.domain import errors
 from emulator.domain.events import WEBHOOK_EVENT_NAMES
 from emulator.domain.jids import parse_jid, phone_digits
 from emulator.domain.network import is_on_whatsapp
 from emulator.domain.proxies import proxy_url_problem
 from emulator.faces import WASENDERAPI
+from emulator.faces.wasenderapi.auth import calling_account, calling_session, managed_session, own_session
+from emulator.faces.wasenderapi.responses import iso_micro, laravel_page, ok, session_json
+from emulator.http.requests import core_of
+from emulator.http.validation import HttpUrl, parse_body, parse_query
 from emulator.domain.sessions import (
     ALREADY_INITIALIZED,
     Session,

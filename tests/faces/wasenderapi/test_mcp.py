@@ -10,8 +10,8 @@ import httpx
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from emulator.faces.wasenderapi.mcp.server import PAID_PLANS_ONLY
 from emulator.coverage import DOCUMENTED_TOOLS
+from emulator.faces.wasenderapi.mcp.endpoint import PAID_PLANS_ONLY
 from tests.faces.wasenderapi.mcp_support import McpCalls, Rest, with_mcp
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer
 

@@ -1,41 +1,32 @@
 """The MCP server at /mcp: the official SDK's streamable HTTP transport, mounted in the app.
 
-The door checks the personal access token before any MCP exchange (the REST API's 401 body),
-and refuses accounts that are not on a paid plan, as the vendor's MCP page says. Behind it,
-each tool call is answered by the REST route the tool stands for (see `routes`).
+Behind the door (`endpoint`), each tool call is answered by the REST route the tool stands for
+(see `routes`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import mcp_types as types
 import msgspec
-from litestar import Litestar, asgi
-from litestar.handlers import ASGIRouteHandler
-from litestar.types import Receive, Scope, Send
+from litestar.types import Scope
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
 
 from emulator import __version__
+from emulator.domain import errors
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
-from emulator.http.requests import parse_bearer
-from emulator.faces.wasenderapi.errors import error_body
 from emulator.faces.wasenderapi.mcp.contacts import CONTACT_TOOLS
 from emulator.faces.wasenderapi.mcp.documentation import DOCUMENTATION_TOOLS
+from emulator.faces.wasenderapi.mcp.endpoint import account_of
 from emulator.faces.wasenderapi.mcp.groups import GROUP_TOOLS
 from emulator.faces.wasenderapi.mcp.messaging import MESSAGING_TOOLS
 from emulator.faces.wasenderapi.mcp.routes import RouteAnswer, call_route, fill_path
 from emulator.faces.wasenderapi.mcp.sessions import SESSION_TOOLS
 from emulator.faces.wasenderapi.mcp.tools import LocalTool, RestTool, Tool
-from emulator.domain import errors
-from emulator.domain.accounts import Account
-
-PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
 
 TOOLS: list[Tool] = [*SESSION_TOOLS, *MESSAGING_TOOLS, *CONTACT_TOOLS, *GROUP_TOOLS, *DOCUMENTATION_TOOLS]
 TOOLS_BY_NAME: dict[str, Tool] = {tool.name: tool for tool in TOOLS}
@@ -72,7 +63,7 @@ async def _call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.Cal
 
 async def _call_rest_tool(tool: RestTool, arguments: dict[str, Any], scope: Scope) -> types.CallToolResult:
     core = scope["app"].state.core
-    account = _account(scope)
+    account = account_of(scope)
     if account is None:  # the token went away since the door let the request in
         return _failure(UNAUTHORIZED_PAT)
     missing = tool.missing_argument(arguments)
@@ -113,12 +104,6 @@ def _failure(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
 
 
-def _account(scope: Scope) -> Account | None:
-    header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
-    token = parse_bearer(header)
-    return scope["app"].state.core.accounts.by_token(token) if token else None
-
-
 def mcp_server() -> Server[Any]:
     return Server(
         "WasenderAPI",
@@ -129,31 +114,6 @@ def mcp_server() -> Server[Any]:
     )
 
 
-class McpEndpoint:
-    """One app's /mcp: the route to mount and the lifespan that runs its session manager."""
-
-    def __init__(self) -> None:
-        # Stateful sessions, answered as JSON: what Claude Code, OpenCode, n8n and both SDKs speak.
-        self._manager = StreamableHTTPSessionManager(app=mcp_server(), json_response=True)
-        self.route: ASGIRouteHandler = asgi("/mcp", is_mount=True, name="mcp", copy_scope=False)(self._serve)
-
-    @asynccontextmanager
-    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
-        async with self._manager.run():
-            yield
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        account = _account(scope)
-        if account is None:
-            await _refuse(send, 401, UNAUTHORIZED_PAT)
-        elif account.plan != "paid":
-            await _refuse(send, 403, PAID_PLANS_ONLY)
-        else:
-            await self._manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
-
-
-async def _refuse(send: Send, status: int, message: str) -> None:
-    body = _encode(error_body(message))
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+def session_manager() -> StreamableHTTPSessionManager:
+    # Stateful sessions, answered as JSON: what Claude Code, OpenCode, n8n and both SDKs speak.
+    return StreamableHTTPSessionManager(app=mcp_server(), json_response=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from emulator.faces.wasenderapi.messages import MessageLogQuery
 from emulator.faces.wasenderapi.mcp.tools import RestTool
+from emulator.faces.wasenderapi.messages import MessageLogQuery
 from emulator.faces.wasenderapi.sessions import (
     SESSIONS_PATH,
     ConnectBody,
