@@ -107,7 +107,7 @@ class Core:
         self.clock.cancel_all()
         self.rate_limiter.clear()
         self.inbox.clear()
-        await state.truncate(self.db)
+        await self.db.recreate()
         await self._seed()
         await self._load()
         self.faults.add_scenario(self.scenario)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -74,16 +75,35 @@ class Database:
 
     async def close(self) -> None:
         self.flush()
-        if self._checkpointer is not None:
-            self._checkpointer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpointer
-            self._checkpointer = None
+        await self._stop_checkpointer()
         if self._conn is not None:
             if self.is_file:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
+
+    async def recreate(self) -> None:
+        """Start again on an empty database of the current schema, as a first start makes it.
+
+        A file is replaced by a new one: emptying the tables instead writes every page the
+        history holds, so its cost would grow with the history.
+        """
+        self.flush()
+        await self._stop_checkpointer()
+        self.conn.close()
+        self._conn = None
+        if self.is_file:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path + suffix)
+        await self.open()
+
+    async def _stop_checkpointer(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpointer
+            self._checkpointer = None
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
