@@ -275,22 +275,25 @@ def mcp_session(url: str) -> str:
 
 
 def sends_during_mcp() -> dict[str, object]:
-    """send_text_message tool calls from MCP_CALLERS concurrent callers over one MCP session, and
-    the REST send path's rate while they run against its rate alone."""
+    """send_text_message tool calls from MCP_CALLERS concurrent callers over one MCP session, alone
+    and while REST sends run flat out, and the REST send path's rate meanwhile against alone."""
     with tempfile.TemporaryDirectory() as workdir:
         emulator = Emulator(Path(workdir))
         try:
             rest = (f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
             alone = wrk(*rest)
             env = {"BENCH_PAT": PAT, "BENCH_MCP_SESSION": mcp_session(emulator.url), "BENCH_MCP_VERSION": MCP_VERSION}
+            mcp = (f"{emulator.url}/mcp", HERE / "mcp_tool_call.lua", SECONDS, env, MCP_CALLERS)
+            calls_alone = wrk(*mcp)
             with ThreadPoolExecutor(1) as pool:
-                tool_calls = pool.submit(wrk, f"{emulator.url}/mcp", HERE / "mcp_tool_call.lua", SECONDS, env, MCP_CALLERS)
+                tool_calls = pool.submit(wrk, *mcp)
                 meanwhile = wrk(*rest)
                 calls = tool_calls.result()
         finally:
             emulator.stop()
     return {
         "callers": MCP_CALLERS,
+        "tool_calls_alone": calls_alone,
         "tool_calls": calls,
         "rest_alone": alone,
         "rest_meanwhile": meanwhile,
@@ -381,8 +384,9 @@ def main() -> int:
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
         *in_your_tests.rows(figures["in_your_tests"]),
-        ("MCP send_text_message p99 (ms), 10 callers", figures["mcp"]["tool_calls"]["p99_ms"],
+        ("MCP send_text_message p99 (ms), 10 callers", figures["mcp"]["tool_calls_alone"]["p99_ms"],
          f"< {TARGETS['mcp_send_p99_ms']}"),
+        ("the same while REST sends run (ms)", figures["mcp"]["tool_calls"]["p99_ms"], f"< {TARGETS['mcp_send_p99_ms']}"),
         ("REST sends meanwhile / alone", figures["mcp"]["send_ratio"], f">= {TARGETS['send_ratio_during_mcp']}"),
     ]
     history = figures["history"]
