@@ -3,7 +3,8 @@
 The database is made as a team's shared instance would have it after weeks: sessions made
 through the API, then the messages written straight through the store module (HTTP would
 take an hour), every one finished (read). Measured: cold start to the first answer, RSS after
-start, message-logs page 1 and a deep page (p99 of sequential requests), and POST /admin/reset.
+start, message-logs page 1 and a deep page (p99 of sequential requests), RSS after minutes of
+mixed traffic, and POST /admin/reset.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -31,6 +35,10 @@ FIRST_SESSION_SHARE = 0.1
 DEEP_PAGE = 5_000
 PAGE_REQUESTS = 200
 BATCH = 10_000
+# Mixed traffic on the long history: session 1 sends over a few connections while a reader
+# pages through the message logs, as a team's shared instance is used.
+MIXED_SECONDS = int(os.environ.get("BENCH_MIXED_SECONDS", "300"))
+MIXED_SENDERS = 5
 
 
 def make_sessions(url: str, pat: str, count: int) -> list[int]:
@@ -81,8 +89,23 @@ def p99_ms(client: httpx.Client, path: str) -> float:
     return round(statistics.quantiles(timings, n=100)[98], 2)
 
 
-def measure_history(emulator_type: type, workdir: Path, pat: str) -> dict[str, object]:
-    """Build the history in `workdir`, restart on it, and measure; `emulator_type` is run.Emulator."""
+def mixed_traffic(client: httpx.Client, send_load: Callable[[int, int], object], seconds: int) -> int:
+    """Sends (`send_load(seconds, connections)`) while logs pages are read; answers the pages read."""
+    pages = 0
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(send_load, seconds, MIXED_SENDERS)
+        while not sending.done():
+            client.get(f"/api/whatsapp-sessions/1/message-logs?page={1 + pages % DEEP_PAGE}").raise_for_status()
+            pages += 1
+        sending.result()
+    return pages
+
+
+def measure_history(
+    emulator_type: type, workdir: Path, pat: str, send_load: Callable[[str, int, int], object]
+) -> dict[str, object]:
+    """Build the history in `workdir`, restart on it, and measure; `emulator_type` is run.Emulator,
+    `send_load(url, seconds, connections)` drives session 1's sends."""
     emulator = emulator_type(workdir)
     try:
         sessions = make_sessions(emulator.url, pat, HISTORY_SESSIONS)
@@ -99,6 +122,10 @@ def measure_history(emulator_type: type, workdir: Path, pat: str) -> dict[str, o
         with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {pat}"}, timeout=30) as client:
             figures["logs_page_1_p99_ms"] = p99_ms(client, f"{logs}?page=1")
             figures[f"logs_page_{DEEP_PAGE}_p99_ms"] = p99_ms(client, f"{logs}?page={DEEP_PAGE}")
+            load = partial(send_load, emulator.url)
+            figures["mixed_seconds"] = MIXED_SECONDS
+            figures["mixed_log_pages_read"] = mixed_traffic(client, load, MIXED_SECONDS)
+            figures["rss_after_mixed_mb"] = emulator.rss_mb()
             started = time.perf_counter()
             client.post("/admin/reset").raise_for_status()
             figures["reset_ms"] = round((time.perf_counter() - started) * 1000, 2)

@@ -44,6 +44,7 @@ TARGETS = {
     "send_ratio_with_idle_connections": 0.8,
     "history_cold_start_s": 1.0,
     "history_rss_mb": 120,
+    "history_rss_after_mixed_mb": 150,
     "history_logs_p99_ms": 20,
     "history_reset_ms": 100,
     "mcp_send_p99_ms": 20,
@@ -330,7 +331,11 @@ def measure() -> dict[str, object]:
 def long_history() -> dict[str, object]:
     """The costs of a database holding a long history (see bench/history.py)."""
     with tempfile.TemporaryDirectory() as workdir:
-        return measure_history(Emulator, Path(workdir), PAT)
+        return measure_history(Emulator, Path(workdir), PAT, session_sends)
+
+
+def session_sends(url: str, seconds: int, connections: int) -> dict[str, float]:
+    return wrk(f"{url}/api/send-message", HERE / "send_message.lua", seconds, {"BENCH_API_KEY": API_KEY}, connections)
 
 
 def reset_time() -> dict[str, float]:
@@ -393,6 +398,8 @@ def main() -> int:
     rows += [
         (f"cold start, {history['messages']:,} stored (s)", history["cold_start_s"], f"< {TARGETS['history_cold_start_s']}"),
         ("RSS after that start (MB)", history["rss_after_start_mb"], f"< {TARGETS['history_rss_mb']}"),
+        (f"RSS after {history['mixed_seconds']} s of mixed traffic (MB)", history["rss_after_mixed_mb"],
+         f"< {TARGETS['history_rss_after_mixed_mb']}"),
         ("message-logs page 1, p99 (ms)", history["logs_page_1_p99_ms"], f"< {TARGETS['history_logs_p99_ms']}"),
         (f"message-logs page {DEEP_PAGE:,}, p99 (ms)", history[f"logs_page_{DEEP_PAGE}_p99_ms"],
          f"< {TARGETS['history_logs_p99_ms']}"),
