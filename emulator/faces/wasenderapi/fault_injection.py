@@ -23,6 +23,7 @@ from emulator.domain import faults as f
 from emulator.domain.network import LOST, injected_failure
 from emulator.faces.wasenderapi.errors import error_body
 from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
+from emulator.http.bodies import replaying, whole_body
 
 # Where a send finds the behaviour a fault gives its message.
 SEND_FAULT = "emulator.send_fault"
@@ -51,8 +52,8 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
     if not candidates:
         await app(scope, receive, send)
         return
-    body = await _read_body(receive)
-    replay = _replaying(body, receive)
+    body = await whole_body(receive)
+    replay = replaying(body, receive)
     rule = book.fire(candidates, _session_id(scope), _recipient(body) if _wants_recipient(candidates) else None)
     if rule is None:
         await app(scope, replay, send)
@@ -184,31 +185,6 @@ async def _client_leaves_within(receive: Receive, seconds: float) -> bool:
     except TimeoutError:
         return False
     return True
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands the handler the body already read, then the client's own messages."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay  # type: ignore[return-value]
 
 
 def _session_id(scope: Scope) -> int | None:

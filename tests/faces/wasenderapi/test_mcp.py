@@ -3,7 +3,9 @@ once, with the state they leave read back through the REST API of the same emula
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -300,3 +302,35 @@ def test_every_documented_tool_is_driven_here() -> None:
     source = Path(__file__).read_text()
     named = {node.value for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert set(DOCUMENTED_TOOLS) <= named
+
+
+def _raw_mcp_session(url: str) -> dict[str, str]:
+    """The headers of a fresh MCP session, initialized by hand."""
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {PAT}"}
+    opened = httpx.post(url + "/mcp", json=INITIALIZE, headers=headers)
+    headers |= {"Mcp-Session-Id": opened.headers["mcp-session-id"], "Mcp-Protocol-Version": "2025-06-18"}
+    httpx.post(url + "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers)
+    return headers
+
+
+def test_a_request_id_already_in_flight_is_refused_and_does_nothing(server: LiveServer, rest: Rest) -> None:
+    headers = _raw_mcp_session(server.url)
+    call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+            "params": {"name": "send_text_message", "arguments": {"session_id": CONNECTED_ID, "to": SOMEONE, "text": "once"}}}  # fmt: skip
+    slow = httpx.post(server.url + "/admin/faults", json={"route": "POST /api/send-message", "action": {"type": "latency", "seconds": 1}})
+    logs = f"/api/whatsapp-sessions/{CONNECTED_ID}/message-logs"
+    before = rest.call("GET", logs, PAT).json()["data"]["total"]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(httpx.post, server.url + "/mcp", json=call, headers=headers, timeout=10)
+            time.sleep(0.3)  # the first is now waiting out its latency
+            second = httpx.post(server.url + "/mcp", json=call, headers=headers, timeout=10)
+            answered = first.result()
+    finally:
+        httpx.delete(f"{server.url}/admin/faults/{slow.json()['data']['id']}")
+    assert second.status_code == 400 and second.json()["error"]["code"] == -32600 and second.json()["id"] == 7
+    assert answered.status_code == 200 and answered.json()["result"]["structuredContent"]["success"] is True
+    assert rest.call("GET", logs, PAT).json()["data"]["total"] == before + 1
+    # Once answered, the id may be used again.
+    again = httpx.post(server.url + "/mcp", json=call, headers=headers, timeout=10)
+    assert again.status_code == 200 and "result" in again.json()

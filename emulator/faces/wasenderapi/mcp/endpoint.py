@@ -1,7 +1,9 @@
 """The door of /mcp, and the MCP SDK loaded behind it while the emulator already answers.
 
 The door checks the personal access token before any MCP exchange (the REST API's 401 body),
-and refuses accounts that are not on a paid plan, as the vendor's MCP page says.
+and refuses accounts that are not on a paid plan, as the vendor's MCP page says. It also
+refuses a request whose id is already in flight on the same MCP session: JSON-RPC forbids
+reusing one, and the SDK would answer only one of the two while the other waited forever.
 
 Importing the MCP SDK costs more than the rest of the emulator's start together, so it is
 imported on a thread of its own once the app starts: the other routes answer meanwhile, and
@@ -26,12 +28,24 @@ from litestar.types import Receive, Scope, Send
 from emulator.domain.accounts import Account
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
 from emulator.faces.wasenderapi.errors import error_body
+from emulator.http.bodies import replaying, whole_body
 from emulator.http.requests import parse_bearer
 
 PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
 SERVER_MODULE = "emulator.faces.wasenderapi.mcp.server"
 
 _encode = msgspec.json.Encoder().encode
+INVALID_REQUEST = -32600
+
+
+class _Envelope(msgspec.Struct):
+    """What the door reads of a JSON-RPC message: a request has a method and an id."""
+
+    method: str | None = None
+    id: int | str | None = None
+
+
+_read_envelope = msgspec.json.Decoder(_Envelope).decode
 
 
 class McpEndpoint:
@@ -39,6 +53,7 @@ class McpEndpoint:
 
     def __init__(self) -> None:
         self._manager: asyncio.Future[Any] | None = None
+        self._in_flight: set[tuple[str, int | str]] = set()
         self.route: ASGIRouteHandler = asgi("/mcp", is_mount=True, name="mcp", copy_scope=False)(self._serve)
 
     @asynccontextmanager
@@ -70,15 +85,45 @@ class McpEndpoint:
         elif account.plan != "paid":
             await _refuse(send, 403, PAID_PLANS_ONLY)
         else:
-            assert self._manager is not None, "the app's lifespan starts the MCP session manager"
-            manager = await asyncio.shield(self._manager)
+            await self._answer(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self._manager is not None, "the app's lifespan starts the MCP session manager"
+        manager = await asyncio.shield(self._manager)
+        key = None
+        session = _header(scope, b"mcp-session-id")
+        if scope["method"] == "POST" and session is not None:
+            body = await whole_body(receive)
+            receive = replaying(body, receive)
+            request_id = _request_id(body)
+            key = (session, request_id) if request_id is not None else None
+            if key in self._in_flight:
+                await _refuse_json_rpc(send, request_id, f"Request id {request_id!r} is already in use by a request in flight.")
+                return
+        if key is not None:
+            self._in_flight.add(key)
+        try:
             await manager.handle_request(scope, receive, send)
+        finally:
+            self._in_flight.discard(key)
 
 
 def account_of(scope: Scope) -> Account | None:
-    header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
-    token = parse_bearer(header)
+    token = parse_bearer(_header(scope, b"authorization"))
     return scope["app"].state.core.accounts.by_token(token) if token else None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in scope["headers"] if k == name), None)
+
+
+def _request_id(body: bytes) -> int | str | None:
+    """The id of the JSON-RPC request `body` holds; None for anything else, which the SDK answers."""
+    try:
+        envelope = _read_envelope(body)
+    except msgspec.DecodeError:
+        return None
+    return envelope.id if envelope.method is not None else None
 
 
 async def _import_on_a_thread(name: str) -> ModuleType:
@@ -112,7 +157,15 @@ def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None)
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:
-    body = _encode(error_body(message))
+    await _send_json(send, status, error_body(message))
+
+
+async def _refuse_json_rpc(send: Send, request_id: int | str, message: str) -> None:
+    await _send_json(send, 400, {"jsonrpc": "2.0", "id": request_id, "error": {"code": INVALID_REQUEST, "message": message}})
+
+
+async def _send_json(send: Send, status: int, answer: dict[str, Any]) -> None:
+    body = _encode(answer)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
