@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -260,46 +261,55 @@ def webhook_fan_out() -> dict[str, object]:
 
 
 MCP_CALLERS = 10
-MCP_VERSION = "2025-06-18"
+# Claude Code, OpenCode and n8n open a session (2025-06-18); the official Python client speaks the
+# self-contained exchanges of 2026-07-28, which the SDK answers in the request's own task.
+MCP_SESSION_VERSION = "2025-06-18"
+MCP_EXCHANGE_VERSION = "2026-07-28"
+MCP_EXCHANGE_META = {
+    "io.modelcontextprotocol/protocolVersion": MCP_EXCHANGE_VERSION,
+    "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"},
+    "io.modelcontextprotocol/clientCapabilities": {},
+}
 
 
 def mcp_session(url: str) -> str:
     """An initialized MCP session of the default account: its Mcp-Session-Id."""
     headers = {"Authorization": f"Bearer {PAT}", "Accept": "application/json, text/event-stream"}
-    hello = {"protocolVersion": MCP_VERSION, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}
+    hello = {"protocolVersion": MCP_SESSION_VERSION, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}
     with httpx.Client(base_url=url, headers=headers) as client:
         answer = client.post("/mcp", json={"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": hello})
         session = answer.raise_for_status().headers["mcp-session-id"]
         ready = {"jsonrpc": "2.0", "method": "notifications/initialized"}
-        client.post("/mcp", json=ready, headers={"Mcp-Session-Id": session, "Mcp-Protocol-Version": MCP_VERSION})
+        client.post("/mcp", json=ready, headers={"Mcp-Session-Id": session, "Mcp-Protocol-Version": MCP_SESSION_VERSION})
     return session
 
 
 def sends_during_mcp() -> dict[str, object]:
-    """send_text_message tool calls from MCP_CALLERS concurrent callers over one MCP session, alone
-    and while REST sends run flat out, and the REST send path's rate meanwhile against alone."""
+    """send_text_message tool calls from MCP_CALLERS concurrent callers, over one MCP session and as
+    self-contained exchanges, each alone and while REST sends run flat out; and the REST send
+    path's rate meanwhile against its rate alone."""
     with tempfile.TemporaryDirectory() as workdir:
         emulator = Emulator(Path(workdir))
         try:
             rest = (f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
-            alone = wrk(*rest)
-            env = {"BENCH_PAT": PAT, "BENCH_MCP_SESSION": mcp_session(emulator.url), "BENCH_MCP_VERSION": MCP_VERSION}
-            mcp = (f"{emulator.url}/mcp", HERE / "mcp_tool_call.lua", SECONDS, env, MCP_CALLERS)
-            calls_alone = wrk(*mcp)
-            with ThreadPoolExecutor(1) as pool:
-                tool_calls = pool.submit(wrk, *mcp)
-                meanwhile = wrk(*rest)
-                calls = tool_calls.result()
+            figures: dict[str, object] = {"callers": MCP_CALLERS, "rest_alone": wrk(*rest)}
+            modes = {
+                "session": {"BENCH_MCP_SESSION": mcp_session(emulator.url), "BENCH_MCP_VERSION": MCP_SESSION_VERSION},
+                "exchange": {"BENCH_MCP_META": json.dumps(MCP_EXCHANGE_META), "BENCH_MCP_VERSION": MCP_EXCHANGE_VERSION},
+            }
+            for mode, env in modes.items():
+                mcp = (f"{emulator.url}/mcp", HERE / "mcp_tool_call.lua", SECONDS, {"BENCH_PAT": PAT, **env}, MCP_CALLERS)
+                alone = wrk(*mcp)
+                with ThreadPoolExecutor(1) as pool:
+                    tool_calls = pool.submit(wrk, *mcp)
+                    meanwhile = wrk(*rest)
+                    during = tool_calls.result()
+                ratio = round(meanwhile["requests_per_second"] / max(figures["rest_alone"]["requests_per_second"], 1), 3)
+                figures[mode] = {"tool_calls_alone": alone, "tool_calls_during_rest": during, "rest_meanwhile": meanwhile,
+                                 "send_ratio": ratio}  # fmt: skip
         finally:
             emulator.stop()
-    return {
-        "callers": MCP_CALLERS,
-        "tool_calls_alone": calls_alone,
-        "tool_calls": calls,
-        "rest_alone": alone,
-        "rest_meanwhile": meanwhile,
-        "send_ratio": round(meanwhile["requests_per_second"] / max(alone["requests_per_second"], 1), 3),
-    }
+    return figures
 
 
 def measure() -> dict[str, object]:
@@ -355,6 +365,19 @@ def reset_time() -> dict[str, float]:
     return {"messages": RESET_MESSAGES, "server_ms": reset["duration_ms"], "round_trip_ms": round(round_trip, 2)}
 
 
+def mcp_rows(mcp: dict[str, Any]) -> list[tuple[str, object, str]]:
+    rows = []
+    for mode, words in (("session", "over a session"), ("exchange", "single exchange")):
+        rows += [
+            (f"MCP send p99 (ms), {words}", mcp[mode]["tool_calls_alone"]["p99_ms"], f"< {TARGETS['mcp_send_p99_ms']}"),
+            ("  the same while REST sends run", mcp[mode]["tool_calls_during_rest"]["p99_ms"], ""),
+            ("  REST sends meanwhile / alone", mcp[mode]["send_ratio"], f">= {TARGETS['send_ratio_during_mcp']}"),
+        ]
+    failed = sum(mcp[mode][run]["failed_requests"] for mode in ("session", "exchange")
+                 for run in ("tool_calls_alone", "tool_calls_during_rest"))  # fmt: skip
+    return [*rows, ("MCP failed tool calls", failed, "0")]
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
@@ -389,10 +412,7 @@ def main() -> int:
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
          "(five stored events a send)"),
         *in_your_tests.rows(figures["in_your_tests"]),
-        ("MCP send_text_message p99 (ms), 10 callers", figures["mcp"]["tool_calls_alone"]["p99_ms"],
-         f"< {TARGETS['mcp_send_p99_ms']}"),
-        ("the same while REST sends run (ms)", figures["mcp"]["tool_calls"]["p99_ms"], f"< {TARGETS['mcp_send_p99_ms']}"),
-        ("REST sends meanwhile / alone", figures["mcp"]["send_ratio"], f">= {TARGETS['send_ratio_during_mcp']}"),
+        *mcp_rows(figures["mcp"]),
     ]
     history = figures["history"]
     rows += [
