@@ -29,6 +29,7 @@ from emulator.faces.wasenderapi.responses import ok
 from emulator.http.requests import core_of
 from emulator.http.validation import parse_query
 from emulator.store import polls
+from emulator.store.messages import ChatFilter
 
 STATIC = Path(__file__).parent / "static"
 ASSET_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
@@ -122,7 +123,8 @@ class DashboardController(Controller):
         core = core_of(request)
         session = _session(core, session_id)
         query = parse_query(MessagesQuery, request.query_params)
-        page = await core.messages.chat_page(session.id, query.chat, query.before, query.limit)
+        wanted = ChatFilter(session_id=session.id, remote_jid=query.chat, before_id=query.before)
+        page = await core.messages.chat_page(wanted, query.limit)
         feed = feed_of(request)
         bubbles = []
         for message in page:

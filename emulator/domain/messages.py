@@ -487,10 +487,23 @@ class MessageService:
         messages, total = await store.sent_page(self._db, Message, session.id, statuses, page, per_page)
         return LogPage([self._in_flight.get(m.id, m) for m in messages], total)
 
-    async def chat_page(self, session_id: int, chat_id: str, before_id: int, limit: int) -> list[Message]:
+    async def chat_page(self, wanted: store.ChatFilter, limit: int | None, offset: int = 0) -> list[Message]:
         """A page of one chat, newest first, with the live state of messages still in flight."""
-        page = await store.chat_page(self._db, Message, session_id, chat_id, before_id, limit)
+        page = await store.chat_page(self._db, Message, wanted, limit, offset)
         return [self._in_flight.get(m.id, m) for m in page]
+
+    async def read_chat(self, session: Session, chat_id: str, latest: int | None, days: float) -> list[Message]:
+        """The session reads a chat as its phone does on opening it: its inbound messages of the last
+        `days` (only the `latest` of them, if given) that were unread are read, with receipts to
+        their senders. Answers those it read."""
+        wanted = store.ChatFilter(
+            session_id=session.id, remote_jid=chat_id, from_me=False, since=self._clock.now() - days * 86400,
+            visible_only=True,
+        )  # fmt: skip
+        unread = [m for m in await self.chat_page(wanted, latest) if m.status < READ]
+        for message in unread:
+            await self._read(session, message)
+        return unread
 
     async def history(self, wanted: store.HistoryFilter, page: int, per_page: int) -> LogPage:
         """Messages both ways of several sessions (one account's, on one face), newest first."""

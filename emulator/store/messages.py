@@ -115,26 +115,44 @@ class HistoryFilter(msgspec.Struct, frozen=True, kw_only=True):
     until: float | None = None
 
 
-async def history_page(
-    db: Database, message_type: type[MessageT], wanted: HistoryFilter, page: int, per_page: int
-) -> tuple[list[MessageT], int]:
-    """The messages (both ways) of some sessions, newest first, narrowed by direction, status and time."""
-    session_ids, from_me, statuses = wanted.session_ids, wanted.from_me, wanted.statuses
-    if not session_ids:
-        return [], 0
-    clauses = [f"session_id IN ({', '.join('?' * len(session_ids))})", "deleted_at IS NULL"]
-    params: list[Any] = list(session_ids)
-    if from_me is not None:
+class ChatFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which messages of one chat a page shows: below an id, one direction or both, some statuses,
+    a time span; deleted ones too unless `visible_only`."""
+
+    session_id: int
+    remote_jid: str
+    before_id: int | None = None
+    from_me: bool | None = None
+    statuses: tuple[int, ...] | None = None
+    since: float | None = None
+    until: float | None = None
+    visible_only: bool = False
+
+
+def _narrowed(clauses: list[str], params: list[Any], wanted: HistoryFilter | ChatFilter) -> tuple[str, list[Any]]:
+    """The WHERE of `clauses` narrowed by the filter's direction, statuses and time span."""
+    if wanted.from_me is not None:
         clauses.append("from_me = ?")
-        params.append(int(from_me))
-    if statuses is not None:
-        clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
-        params.extend(statuses)
+        params.append(int(wanted.from_me))
+    if wanted.statuses is not None:
+        clauses.append(f"status IN ({', '.join('?' * len(wanted.statuses))})")
+        params.extend(wanted.statuses)
     for bound, clause in ((wanted.since, "created_at >= ?"), (wanted.until, "created_at <= ?")):
         if bound is not None:
             clauses.append(clause)
             params.append(bound)
-    where = " AND ".join(clauses)
+    return " AND ".join(clauses), params
+
+
+async def history_page(
+    db: Database, message_type: type[MessageT], wanted: HistoryFilter, page: int, per_page: int
+) -> tuple[list[MessageT], int]:
+    """The messages (both ways) of some sessions, newest first, narrowed by direction, status and time."""
+    session_ids = wanted.session_ids
+    if not session_ids:
+        return [], 0
+    clauses = [f"session_id IN ({', '.join('?' * len(session_ids))})", "deleted_at IS NULL"]
+    where, params = _narrowed(clauses, list(session_ids), wanted)
     total = await db.fetch_one(f"SELECT COUNT(*) FROM messages WHERE {where}", params)
     rows = await db.fetch_all(
         f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, per_page, page_offset(page, per_page)]
@@ -154,15 +172,21 @@ async def counts_by_session(db: Database, session_ids: tuple[int, ...]) -> dict[
     return {row[0]: row[1] for row in rows}
 
 
-
 async def chat_page(
-    db: Database, message_type: type[MessageT], session_id: int, remote_jid: str, before_id: int, limit: int
+    db: Database, message_type: type[MessageT], wanted: ChatFilter, limit: int | None, offset: int = 0
 ) -> list[MessageT]:
-    """Up to `limit` messages of one chat with ids below `before_id`, newest first."""
-    rows = await db.fetch_all(
-        f"{_SELECT} WHERE session_id = ? AND remote_jid = ? AND id < ? ORDER BY id DESC LIMIT ?",
-        (session_id, remote_jid, before_id, limit),
-    )
+    """Up to `limit` (None: all) messages of one chat as `wanted` narrows it, newest first, after
+    skipping `offset`."""
+    clauses, params = ["session_id = ?", "remote_jid = ?"], [wanted.session_id, wanted.remote_jid]
+    if wanted.before_id is not None:
+        clauses.append("id < ?")
+        params.append(wanted.before_id)
+    if wanted.visible_only:
+        clauses.append("deleted_at IS NULL")
+    where, params = _narrowed(clauses, params, wanted)
+    every_row = -1  # SQLite's LIMIT for no limit
+    params += [every_row if limit is None else limit, offset]
+    rows = await db.fetch_all(f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", params)
     return [_message(message_type, row) for row in rows]
 
 
