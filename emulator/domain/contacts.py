@@ -34,6 +34,7 @@ SEND_TO_BLOCKED = "Failed to send message: You blocked this contact. Unblock it 
 
 AVATAR_CELLS = 8
 AVATAR_SCALE = 12
+AVATAR_SIDE = AVATAR_CELLS * AVATAR_SCALE  # pixels
 
 
 class Contact(msgspec.Struct, kw_only=True):
@@ -99,8 +100,7 @@ def avatar_png(seed: str) -> bytes:
         cells = [(bits >> (y * half + x)) & 1 for x in range(half)]
         line = b"".join((ink if cell else paper) * AVATAR_SCALE for cell in cells + cells[::-1])
         rows += [b"\x00" + line] * AVATAR_SCALE
-    size = AVATAR_CELLS * AVATAR_SCALE
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    header = struct.pack(">IIBBBBB", AVATAR_SIDE, AVATAR_SIDE, 8, 2, 0, 0, 0)  # 8-bit RGB
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows))) + _chunk(b"IEND", b"")
 
 

@@ -98,6 +98,7 @@ class SettingsChange(msgspec.Struct, kw_only=True):
     join_approval: bool | None = None
     member_add: bool | None = None
     new_picture: bool = False
+    no_picture: bool = False  # the picture is removed
 
 
 def _user_jid(digits: str | None) -> str | None:
@@ -151,6 +152,9 @@ class GroupService:
         await store.save(self._db, group)
 
     # Reading ----------------------------------------------------------------------------------------
+
+    def get(self, jid: str) -> Group | None:
+        return self._groups.get(jid)
 
     def of_session(self, session: Session) -> list[Group]:
         require_connected(session)
@@ -375,7 +379,8 @@ class GroupService:
 
     async def update_settings(self, session: Session, jid: str, change: SettingsChange, base_url: str) -> Group:
         group, me = self._member_of(session, jid, "Failed to update group settings")
-        edits_info = change.subject is not None or change.description is not None or change.new_picture
+        edits_picture = change.new_picture or change.no_picture
+        edits_info = change.subject is not None or change.description is not None or edits_picture
         edits_rules = any(v is not None for v in (change.announce, change.restrict, change.join_approval, change.member_add))
         if not me.is_admin and (edits_rules or (edits_info and group.restrict_info)):
             raise errors.NotAllowed(f"Failed to update group settings: {NOT_AN_ADMIN}")
@@ -384,6 +389,10 @@ class GroupService:
         if change.new_picture:
             group.picture_version += 1
             updated["imgUrl"] = avatar_url(base_url, group_avatar_name(group) or "")
+        elif change.no_picture and group.picture_version:
+            # The picture's file name is its version: a later picture starts again at 1.
+            group.picture_version = 0
+            updated["imgUrl"] = None
         if not info_changed and not updated:
             return group
         await store.save(self._db, group)
