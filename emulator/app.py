@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 
 from emulator.admin.contract import admin_openapi_document
 from emulator.admin.faults import FAULT_ADMIN_ROUTES
@@ -17,11 +18,12 @@ from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.routes import DASHBOARD_ROUTES
 from emulator.faces.sendapi.router import SENDAPI_ROUTER
-from emulator.faces.wasend.app import wasend_router
+from emulator.faces.wasend.app import WASEND_PATH, wasend_router
+from emulator.faces.wasend.errors import route_miss
 from emulator.faces.wasenderapi.auth import auth_check
 from emulator.faces.wasenderapi.contacts import CONTACT_ROUTES
 from emulator.faces.wasenderapi.contract import openapi_document
-from emulator.faces.wasenderapi.errors import EXCEPTION_HANDLERS
+from emulator.faces.wasenderapi.errors import EXCEPTION_HANDLERS, method_not_allowed, route_not_found
 from emulator.faces.wasenderapi.fault_injection import api_routes, fault_middleware
 from emulator.faces.wasenderapi.groups import GROUP_ROUTES
 from emulator.faces.wasenderapi.mcp.endpoint import McpEndpoint
@@ -30,6 +32,7 @@ from emulator.faces.wasenderapi.messages import MESSAGE_ROUTES
 from emulator.faces.wasenderapi.rate_limiting import rate_limit_middleware
 from emulator.faces.wasenderapi.sessions import SESSION_ROUTES
 from emulator.http.body_limits import DEFAULT_MAX_BODY, body_deadline_middleware
+from emulator.http.route_misses import by_path_prefix
 
 
 def create_app(settings: Settings, core: Core | None = None) -> Litestar:
@@ -50,7 +53,11 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
             *WEBHOOK_ADMIN_ROUTES, *FAULT_ADMIN_ROUTES, openapi_document, admin_openapi_document, *DASHBOARD_ROUTES,
             wasend_router, mcp.route, SENDAPI_ROUTER,
         ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={  # type: ignore[arg-type]
+            **EXCEPTION_HANDLERS,
+            NotFoundException: by_path_prefix({WASEND_PATH: route_miss}, route_not_found),
+            MethodNotAllowedException: by_path_prefix({WASEND_PATH: route_miss}, method_not_allowed),
+        },
         # Faults before rate limits: an injected failure spends no rate limit, as a proxy's would not.
         middleware=[admin_guard_middleware, body_deadline_middleware, fault_middleware, rate_limit_middleware],
         lifespan=[lifespan, mcp.lifespan],

@@ -50,8 +50,10 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return _json(status, exc.message)
 
 
-def _route_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
-    return _json(404, f"Cannot {request.method} {request.url.path}")
+def route_miss(request: Request[Any, Any, Any], _: HTTPException) -> Response[Any]:
+    """NestJS's words for a path no route takes, whatever the method: Express answers no 405."""
+    query = request.url.query
+    return _json(404, f"Cannot {request.method} {request.url.path}{'?' + query if query else ''}")
 
 
 def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -66,7 +68,7 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
 EXCEPTION_HANDLERS = {
     WasendError: _face_error,
     DomainError: _domain_error,
-    NotFoundException: _route_not_found,
+    NotFoundException: route_miss,
     HTTPException: _http_error,
     Exception: _server_error,
 }
