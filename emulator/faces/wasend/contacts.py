@@ -15,6 +15,7 @@ from emulator.domain.sessions import Session
 from emulator.faces.wasend.addresses import WAHA_USER_SERVER, waha_chat_id
 from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, sending_session
+from emulator.faces.wasend.bodies import parse_query
 from emulator.faces.wasend.errors import WasendError
 
 
@@ -38,10 +39,7 @@ class CheckExistsQuery(msgspec.Struct, kw_only=True):
 
 
 def _query(request: Request[Any, Any, Any], struct_type: type[Any]) -> tuple[Any, Session]:
-    try:
-        query = msgspec.convert(dict(request.query_params), struct_type, strict=False)
-    except msgspec.ValidationError as exc:
-        raise WasendError(400, [str(exc)]) from None
+    query = parse_query(struct_type, request.query_params)
     return query, sending_session(request, calling_account(request), query.session)
 
 

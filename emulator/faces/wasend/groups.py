@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Request, get, post, put
+from litestar import Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from emulator.domain.groups import Group, SettingsChange
+from emulator.domain.contacts import AVATAR_SIDE, avatar_url
+from emulator.domain.groups import Group, SettingsChange, group_avatar_name
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import Session
 from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, sending_session
-from emulator.faces.wasend.bodies import parse
+from emulator.faces.wasend.bodies import parse, parse_query
+from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import iso_millis
 
 PREFIX = "/{session_id:str}/groups"
@@ -30,6 +32,24 @@ class CreateGroupRequest(msgspec.Struct, kw_only=True):
     name: str
     participants: list[NewParticipant]
     description: str | None = None
+    pictureUrl: str | None = None
+
+
+class GroupsQuery(msgspec.Struct, kw_only=True):
+    sortBy: Literal["id", "subject", "creation", "participantsCount"] | None = None
+    sortOrder: Literal["asc", "desc"] = "asc"
+    limit: Annotated[int, msgspec.Meta(ge=1)] = 50
+    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+    status: Literal["active", "archived", "deleted"] | None = None
+    search: str | None = None
+    exclude: list[str] = []
+    tags: list[str] = []
+
+
+class PictureRequest(msgspec.Struct, kw_only=True):
+    url: Annotated[str, msgspec.Meta(min_length=1)]
+    format: Literal["jpeg", "png", "webp"] | None = None
+    cropToSquare: bool | None = None
 
 
 class ParticipantsRequest(msgspec.Struct, kw_only=True):
@@ -109,14 +129,47 @@ async def create_group(request: Request[Any, Any, Any], session_id: FromPath[str
     admins = [phone_digits(p.id) or p.id for p in body.participants if p.isAdmin]
     if admins:
         await groups.change_roles(session, group.jid, "promote", admins)
-    if body.description is not None:
-        await groups.update_settings(session, group.jid, SettingsChange(description=body.description), str(request.base_url))
+    if body.description is not None or body.pictureUrl is not None:
+        change = SettingsChange(description=body.description, new_picture=body.pictureUrl is not None)
+        await groups.update_settings(session, group.jid, change, str(request.base_url))
     return group_json(request, group)
+
+
+# What each sortBy orders by.
+_SORT_KEYS = {
+    "id": lambda g: g.jid, "subject": lambda g: g.subject.casefold(), "creation": lambda g: g.created_at,
+    "participantsCount": lambda g: len(g.members),
+}  # fmt: skip
+
+
+def _listed(request: Request[Any, Any, Any]) -> GroupsQuery:
+    """The query as the SDK sends it: axios spells a list `exclude[]=a&exclude[]=b`."""
+    params = request.query_params
+    raw: dict[str, Any] = {k.removesuffix("[]"): v for k, v in params.items() if not k.endswith("[]")}
+    for field in ("exclude", "tags"):
+        raw[field] = [p for v in params.getall(field, []) + params.getall(f"{field}[]", []) for p in v.split(",") if p]
+    return parse_query(GroupsQuery, raw)
 
 
 @get(PREFIX)
 async def list_groups(request: Request[Any, Any, Any], session_id: FromPath[str]) -> list[dict[str, Any]]:
-    return [group_json(request, g) for g in core_of(request).groups.of_session(_session(request, session_id))]
+    """The session's groups, narrowed and sorted as asked. Every group of the network is active and
+    carries no tags, so another status or any tag matches none; an excluded participant list comes
+    back empty, as the SDK's `Group` requires one."""
+    query = _listed(request)
+    groups = core_of(request).groups.of_session(_session(request, session_id))
+    if (query.status not in (None, "active")) or query.tags:
+        groups = []
+    if query.search:
+        needle = query.search.casefold()
+        groups = [g for g in groups if needle in g.subject.casefold() or needle in (g.description or "").casefold()]
+    if query.sortBy is not None:
+        groups.sort(key=_SORT_KEYS[query.sortBy], reverse=query.sortOrder == "desc")
+    answer = [group_json(request, g) for g in groups[query.offset : query.offset + query.limit]]
+    if "participants" in query.exclude:
+        for group in answer:
+            group["participants"] = []
+    return answer
 
 
 @get(PREFIX + "/count")
@@ -192,6 +245,39 @@ def _security_routes(setting: str) -> list[Any]:
     return [get(path, name=f"get-{setting}")(read), put(path, name=f"set-{setting}")(write)]
 
 
+def group_picture_url(request: Request[Any, Any, Any], group: Group) -> str | None:
+    name = group_avatar_name(group)
+    return avatar_url(str(request.base_url), name) if name else None
+
+
+@get(GROUP + "/picture")
+async def group_picture(request: Request[Any, Any, Any], session_id: FromPath[str], group_id: FromPath[str]) -> dict[str, Any]:
+    """`GroupPictureResponse`, whose `url` the SDK requires: a group without a picture is not found."""
+    group = _group(request, session_id, group_id)
+    name = group_avatar_name(group)
+    png = core_of(request).groups.group_avatar(name) if name else None
+    if name is None or png is None:
+        raise WasendError(404, "Group has no picture")
+    side = str(AVATAR_SIDE)
+    return {"url": avatar_url(str(request.base_url), name), "format": "png", "size": len(png),
+            "dimensions": {"width": side, "height": side}}  # fmt: skip
+
+
+@put(GROUP + "/picture")
+async def set_group_picture(request: Request[Any, Any, Any], session_id: FromPath[str], group_id: FromPath[str]) -> dict[str, Any]:
+    """A new picture for the group; the network draws its own, as it fetches nothing."""
+    _session(request, session_id)  # whose the session is, before what the body says
+    parse(PictureRequest, await request.body())
+    await _change(request, session_id, group_id, SettingsChange(new_picture=True))
+    return {"success": True}
+
+
+@delete(GROUP + "/picture", status_code=HTTP_200_OK)
+async def delete_group_picture(request: Request[Any, Any, Any], session_id: FromPath[str], group_id: FromPath[str]) -> dict[str, Any]:
+    await _change(request, session_id, group_id, SettingsChange(no_picture=True))
+    return {"success": True}
+
+
 @get(GROUP + "/invite-code")
 async def invite_code(request: Request[Any, Any, Any], session_id: FromPath[str], group_id: FromPath[str]) -> str:
     return core_of(request).groups.invite_code(_session(request, session_id), _jid(group_id))
@@ -229,7 +315,7 @@ def _participants_route(action: str, path: str) -> Any:
 GROUP_ROUTES = [
     create_group, list_groups, count_groups, join_info, join_group, get_group, leave_group, set_subject,
     set_description, *_security_routes("info-admin-only"), *_security_routes("messages-admin-only"),
-    invite_code, revoke_invite_code, participants,
+    group_picture, set_group_picture, delete_group_picture, invite_code, revoke_invite_code, participants,
     _participants_route("add", "/participants/add"), _participants_route("remove", "/participants/remove"),
     _participants_route("promote", "/admin/promote"), _participants_route("demote", "/admin/demote"),
 ]  # fmt: skip

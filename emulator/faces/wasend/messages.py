@@ -9,6 +9,7 @@ import msgspec
 from litestar import Request, post, put
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from emulator.domain import errors
 from emulator.domain.media import decode_base64_upload, sniffed_mimetype
 from emulator.domain.message_content import Draft, check_draft
 from emulator.domain.sessions import Session
@@ -86,7 +87,10 @@ class ReactionRequest(msgspec.Struct, kw_only=True):
 
 
 async def _send(request: Request[Any, Any, Any], body: Addressed, draft: Draft) -> dict[str, Any]:
-    session = sending_session(request, calling_account(request), body.session)
+    return await _send_from(request, sending_session(request, calling_account(request), body.session), body, draft)
+
+
+async def _send_from(request: Request[Any, Any, Any], session: Session, body: Addressed, draft: Draft) -> dict[str, Any]:
     check_draft(draft)
     logged = {k: v for k, v in msgspec.to_builtins(body).items() if k not in ("session", "to")}
     base_url = str(request.base_url)
@@ -111,8 +115,17 @@ def _text(body: TextRequest | SendRequest) -> str | None:
 
 @post("/sendText", status_code=HTTP_201_CREATED)
 async def send_text(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """With `replyTo` (a WAHA message id of the session's), a reply quoting that message."""
     body = parse(TextRequest, await request.body())
-    return await _send(request, body, Draft(kind="text", text=_text(body)))
+    session = sending_session(request, calling_account(request), body.session)
+    reply_to = None
+    if body.replyTo:
+        from_me, chat, key_id = message_key(body.replyTo)
+        try:
+            reply_to = (await core_of(request).messages.by_key(session, key_id, chat, from_me)).id
+        except errors.NotFound:
+            raise WasendError(400, ["replyTo must be the id of a message of this session"]) from None
+    return await _send_from(request, session, body, Draft(kind="text", text=_text(body), reply_to=reply_to))
 
 
 @post("/sendImage", status_code=HTTP_201_CREATED)
