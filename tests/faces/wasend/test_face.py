@@ -104,8 +104,22 @@ def test_errors_are_nestjs_bodies(client: TestClient) -> None:
     client.post(f"/admin/sessions/{session_id}/scan")
     assert _nest(client.get(f"/wasend/sessions/{session_id}/qr", headers=KEY), 422)
     assert _nest(client.post("/wasend/sendText", json={**body, "to": "not a number"}, headers=KEY), 400)
+    unknown_reply = {**body, "replyTo": "true_15551234567@c.us_NOPE"}
+    assert _nest(client.post("/wasend/sendText", json=unknown_reply, headers=KEY), 400)
+    assert _nest(client.get(f"/wasend/{session_id}/chats/15551234567@c.us/messages?filter.ack=9", headers=KEY), 400)
     assert _nest(client.post("/wasend/sendSeen", json={**body, "messageId": "bad"}, headers=KEY), 400)
     assert _nest(client.post("/wasend/sendText", content=b"{not json", headers=KEY), 400)
+
+
+def test_a_path_no_route_takes_is_a_nestjs_404(client: TestClient) -> None:
+    """As Express words it under NestJS, also for a method the path does not take; the other faces'
+    paths keep their own words."""
+    assert _nest(client.get("/wasend/x?a=1", headers=KEY), 404) == "Cannot GET /wasend/x?a=1"
+    assert _nest(client.delete("/wasend/sessions", headers=KEY), 404) == "Cannot DELETE /wasend/sessions"
+    assert _nest(client.post("/wasend/1/chats/1@c.us/nope"), 404) == "Cannot POST /wasend/1/chats/1@c.us/nope"
+    assert _nest(client.get("/wasend"), 404) == "Cannot GET /wasend"
+    elsewhere = client.get("/wasendx")
+    assert elsewhere.status_code == 404 and elsewhere.json() == {"success": False, "message": "The route wasendx could not be found."}
 
 
 def test_the_readme_matrix_is_current() -> None:
@@ -129,6 +143,8 @@ def test_a_stranger_account_finds_none_of_the_sessions_routes(client: TestClient
     for route in routes:
         path = re.sub(r"\{session_id:str\}", session_id, route.path)
         path = re.sub(r"\{group_id:str\}", "120363000000000001@g.us", path)
+        path = re.sub(r"\{chat_id:str\}", "15551234567@c.us", path)
+        path = re.sub(r"\{message_id:str\}", "false_15551234567@c.us_AAAA", path)
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             answer = client.request(method, path, json={"participants": [], "enabled": True}, headers=stranger)
             assert answer.status_code == 404 and answer.json()["message"] == "Session not found", (method, path)

@@ -172,3 +172,137 @@ def test_contacts_are_the_sessions_address_book(sdk: Any, working: str) -> None:
     assert one.phone_number == "+15551234567"
     picture = sdk.get_contact_profile_picture(working, contact_id="15551234567@c.us")
     assert "/media/avatars/" in picture.url
+
+
+def _inbound_id(wasend: Wasend, session_id: str) -> str:
+    """The WAHA id of the session's latest received message."""
+    key = wasend.events(session_id, "messages.received")[-1]["data"]["messages"]["key"]
+    return f"false_{key['remoteJid'].replace('@s.whatsapp.net', '@c.us')}_{key['id']}"
+
+
+def test_chats_list_the_sessions_conversations(wasend: Wasend, sdk: Any, working: str) -> None:
+    echo, chat = "+15550040002", "15550040002@c.us"
+    sent = sdk.send(session=working, to=echo, text="ping chat")
+    wasend.advance(60)  # the echo reads it and answers
+    chats = sdk.get_all_chats(working)
+    assert chats.success is True
+    mine = {c["id"]: c for c in chats.data}[chat]
+    assert mine["unreadCount"] == 1 and mine["isGroup"] is False and mine["timestamp"] > 0
+    by_id = [c["id"] for c in sdk.get_all_chats(working, sort_by="id", sort_order="asc").data]
+    assert by_id == sorted(by_id) and chat in by_id
+    assert sdk.get_all_chats(working, limit=1, offset=1).data == chats.data[1:2]
+    overview = sdk.get_chats_overview(working, ids=[chat])
+    assert [(c["id"], c["unreadCount"]) for c in overview.data] == [(chat, 1)]
+
+    page = sdk.get_messages(working, chat, limit=10).data
+    assert [(m["body"], m["fromMe"]) for m in page] == [("Echo: ping chat", False), ("ping chat", True)]
+    assert page[1]["id"] == sent.id and page[1]["ack"] == 3 and page[0]["ack"] == 2 and page[0]["chatId"] == chat
+    assert [m["body"] for m in sdk.get_messages(working, chat, limit=10, filter={"from_me": True}).data] == ["ping chat"]
+    assert [m["body"] for m in sdk.get_messages(working, chat, limit=10, filter={"ack": 2}).data] == ["Echo: ping chat"]
+    newest = page[0]["timestamp"]
+    assert sdk.get_messages(working, chat, limit=10, filter={"timestamp_gte": newest + 1}).data == []
+    assert len(sdk.get_messages(working, chat, limit=1, offset=1).data) == 1
+
+    inbound = _inbound_id(wasend, working)
+    assert sdk.get_message_by_id(working, chat, inbound).data["body"] == "Echo: ping chat"
+    assert sdk.get_message_by_id(working, chat, "false_15550040002@c.us_NOPE").success is False
+
+
+def test_read_messages_reads_the_chat_with_receipts_to_the_sender(wasend: Wasend, sdk: Any, working: str) -> None:
+    """A WasenderAPI session writes to the Wasend session; reading the chat turns its sent message read."""
+    import httpx
+
+    from tests.conftest import CONNECTED_KEY, auth
+
+    own_phone = sdk.retrieve_session_info(working).phone_number
+    with httpx.Client(base_url=wasend.server.api_url, headers=auth(CONNECTED_KEY)) as wasender:
+        msg_id = wasender.post("/send-message", json={"to": own_phone, "text": "read me"}).json()["data"]["msgId"]
+        wasend.advance(60)
+
+        def sender_status() -> int:
+            return wasender.get(f"/messages/{msg_id}/info").json()["data"]["status"]
+
+        chat = "15550100001@c.us"
+        before = sdk.get_messages(working, chat, limit=1).data[0]
+        assert before["body"] == "read me" and before["ack"] == 2 and sender_status() == 3  # delivered
+        read = sdk.read_messages(working, chat, messages=5)
+        assert read.success is True
+        assert sdk.get_message_by_id(working, chat, before["id"]).data["ackName"] == "READ"
+        assert {c["id"]: c for c in sdk.get_all_chats(working).data}[chat]["unreadCount"] == 0
+        assert sender_status() == 4  # read: the receipt reached the sender
+        assert sdk.read_messages(working, chat).success is True  # nothing left unread: still a success
+
+
+def test_send_message_types_seen_and_sends(wasend: Wasend, sdk: Any, working: str) -> None:
+    """The SDK's helper: seen for the message answered, typing on and off, then the send."""
+    from wasend import SendRequest
+
+    echo = "+15550040003"
+    sdk.send(session=working, to=echo, text="say something")
+    wasend.advance(60)
+    answered = _inbound_id(wasend, working)
+    fast = {"minTypingDuration": "0", "maxTypingDuration": "100", "messageId": answered}
+    sent = sdk.send_message(SendRequest(session=working, to=echo, text="hi"), fast)
+    assert sent.content == "hi" and sent.from_me is True
+    assert sdk.get_message_by_id(working, "15550040003@c.us", answered).data["ackName"] == "READ"
+    presence = wasend.admin.get(f"/sessions/{working}/presence").json()["data"]
+    assert [p["type"] for p in presence[-2:]] == ["composing", "paused"]
+    assert wasend.events(working, "messages.upsert")[-1]["data"]["messages"][0]["messageBody"] == "hi"
+
+
+def test_chat_and_group_pictures_are_the_networks(wasend: Wasend, sdk: Any, working: str) -> None:
+    """A group's picture set and removed through Wasend is the one the WasenderAPI face shows."""
+    import httpx
+
+    from tests.conftest import CONNECTED_KEY, auth
+
+    person = sdk.get_chat_picture(working, "15551234567@c.us").data
+    assert person["url"].endswith("/media/avatars/15551234567.png")
+    assert httpx.get(person["url"]).content.startswith(b"\x89PNG")
+
+    jid = sdk.create_group(working, name="Pictured", participants=[{"id": "+15550100001"}]).jid
+    with httpx.Client(base_url=wasend.server.api_url, headers=auth(CONNECTED_KEY)) as wasender:
+
+        def wasender_picture() -> str | None:
+            return wasender.get(f"/groups/{jid}/picture").json()["data"]["url"]
+
+        with pytest.raises(RuntimeError, match="404"):
+            sdk.get_group_picture(working, jid)
+        assert sdk.get_chat_picture(working, jid).data.get("url") is None
+        sdk.set_group_picture(working, jid, url="https://example.com/group.jpg", format="jpeg")
+        picture = sdk.get_group_picture(working, jid, True)
+        assert picture.format == "png" and picture.dimensions == {"width": "96", "height": "96"}
+        served = httpx.get(picture.url).content
+        assert served.startswith(b"\x89PNG") and len(served) == picture.size
+        assert wasender_picture() == picture.url == sdk.get_chat_picture(working, jid).data["url"]
+        sdk.delete_group_picture(working, jid)
+        with pytest.raises(RuntimeError, match="404"):
+            sdk.get_group_picture(working, jid)
+        assert wasender_picture() is None
+
+
+def test_group_list_filters(sdk: Any, working: str) -> None:
+    from wasend import GroupStatus
+
+    for name in ("Filter alpha", "Filter beta", "Other gamma"):
+        sdk.create_group(working, name=name, participants=[{"id": "+15551234567"}], description=f"about {name}")
+    found = sdk.get_groups(working, search="filter", sort_by="subject", sort_order="desc")
+    assert [g.name for g in found] == ["Filter beta", "Filter alpha"]
+    assert [g.name for g in sdk.get_groups(working, search="ABOUT OTHER")] == ["Other gamma"]
+    lean = sdk.get_groups(working, search="filter", exclude=["participants"], limit=1, offset=1, sort_by="subject")
+    assert [(g.name, g.participants) for g in lean] == [("Filter beta", [])]
+    assert len(sdk.get_groups(working, search="filter", status=GroupStatus.ACTIVE)) == 2
+    assert sdk.get_groups(working, status=GroupStatus.ARCHIVED) == []
+    assert sdk.get_groups(working, tags=["none"]) == []
+
+
+def test_a_chats_media_downloads_when_asked(sdk: Any, working: str) -> None:
+    import httpx
+
+    chat = "15551230001@c.us"
+    image = sdk.send_image(data=PNG, caption="in the chat", content="in the chat", to="+15551230001")
+    listed = sdk.get_messages(working, chat, limit=1).data[0]
+    assert (listed["id"], listed["hasMedia"], listed["mimetype"], listed["caption"]) == (image.id, True, "image/png", "in the chat")
+    assert "mediaUrl" not in listed
+    downloaded = sdk.get_message_by_id(working, chat, image.id, download_media=True).data
+    assert httpx.get(downloaded["mediaUrl"]).content == base64.b64decode(PNG)

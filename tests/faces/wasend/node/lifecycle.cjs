@@ -1,24 +1,16 @@
 // The README's lifecycle with the JS client from the wheel's tarball: create -> QR -> start ->
 // scan -> WORKING -> send. Prints one JSON object: what it saw, and the methods it called.
-const { WasendClient } = require('@wasend/core');
+const { recordingClient, admin, run } = require('./recording.cjs');
 
 const { WASEND_URL, ADMIN_URL, WASEND_KEY, PHONE } = process.env;
-const called = new Set();
-const raw = new WasendClient({ apiKey: WASEND_KEY, baseUrl: WASEND_URL });
-const client = new Proxy(raw, {
-  get(target, name) {
-    const value = target[name];
-    if (typeof value !== 'function') return value;
-    return (...args) => { called.add(name); return value.apply(target, args); };
-  },
-});
+const { client, called } = recordingClient(WASEND_KEY, WASEND_URL);
 
 async function main() {
   const created = await client.createSession({ sessionName: 'JS demo', phoneNumber: PHONE });
   const id = created.uniqueSessionId;
   const qr = await client.retrieveQRCode(id);
   const started = await client.startSession(id);
-  await fetch(`${ADMIN_URL}/sessions/${id}/scan`, { method: 'POST' });
+  await admin(ADMIN_URL, `/sessions/${id}/scan`);
   const info = await client.retrieveSessionInfo(id);
   const text = await client.sendText({ session: id, to: '+15551234567', text: 'hi from JS' });
   const unified = await client.send({ session: id, to: '+15551234567', text: 'and again' });
@@ -38,4 +30,4 @@ async function main() {
   }));
 }
 
-main().catch((error) => { console.error(error.response ? error.response.data : error); process.exit(1); });
+run(main);
