@@ -4,7 +4,7 @@ page narrowed by time, direction and ack), reading a chat, and a chat's picture,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, get, post
@@ -35,6 +35,7 @@ STATUS_OF_ACK = {ack: status for status, (ack, _) in ACKS.items()}
 # sortBy -> what it orders by, and whether it is newest (largest) first unless sortOrder says.
 _CHAT_ORDERS: dict[str, tuple[Callable[[dict[str, Any]], Any], bool]] = {
     "conversationTimestamp": (lambda c: c["timestamp"], True),
+    "timestamp": (lambda c: c["timestamp"], True),  # the word of the SDK's own example
     "id": (lambda c: c["id"], False),
     "name": (lambda c: (c.get("name") or "").casefold(), False),
 }
@@ -46,8 +47,8 @@ READ_DAYS_DEFAULT = 7
 class ChatsQuery(msgspec.Struct, kw_only=True):
     limit: Annotated[int, msgspec.Meta(ge=1)] | None = None
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
-    sortBy: str | None = None
-    sortOrder: str | None = None
+    sortBy: Literal["conversationTimestamp", "timestamp", "id", "name"] | None = None
+    sortOrder: Literal["asc", "desc"] | None = None
 
 
 class OverviewQuery(msgspec.Struct, kw_only=True):
@@ -114,7 +115,7 @@ async def list_chats(request: Request[Any, Any, Any], session_id: FromPath[str])
     session = _session(request, session_id)
     query = parse_query(ChatsQuery, request.query_params)
     chats = [await _chat_json(request, session, c) for c in core_of(request).chats.of_session(session.id)]
-    if query.sortBy in _CHAT_ORDERS:
+    if query.sortBy is not None:
         key, descending = _CHAT_ORDERS[query.sortBy]
         chats.sort(key=key, reverse=query.sortOrder == "desc" if query.sortOrder else descending)
     return _window(chats, query.offset, query.limit)

@@ -107,6 +107,7 @@ def test_errors_are_nestjs_bodies(client: TestClient) -> None:
     unknown_reply = {**body, "replyTo": "true_15551234567@c.us_NOPE"}
     assert _nest(client.post("/wasend/sendText", json=unknown_reply, headers=KEY), 400)
     assert _nest(client.get(f"/wasend/{session_id}/chats/15551234567@c.us/messages?filter.ack=9", headers=KEY), 400)
+    assert _nest(client.get(f"/wasend/{session_id}/chats?sortBy=colour", headers=KEY), 400)
     assert _nest(client.post("/wasend/sendSeen", json={**body, "messageId": "bad"}, headers=KEY), 400)
     assert _nest(client.post("/wasend/sendText", content=b"{not json", headers=KEY), 400)
 

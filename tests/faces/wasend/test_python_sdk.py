@@ -190,6 +190,8 @@ def test_chats_list_the_sessions_conversations(wasend: Wasend, sdk: Any, working
     assert mine["unreadCount"] == 1 and mine["isGroup"] is False and mine["timestamp"] > 0
     by_id = [c["id"] for c in sdk.get_all_chats(working, sort_by="id", sort_order="asc").data]
     assert by_id == sorted(by_id) and chat in by_id
+    latest_first = [c["timestamp"] for c in sdk.get_all_chats(working, sort_by="timestamp").data]
+    assert latest_first == sorted(latest_first, reverse=True)
     assert sdk.get_all_chats(working, limit=1, offset=1).data == chats.data[1:2]
     overview = sdk.get_chats_overview(working, ids=[chat])
     assert [(c["id"], c["unreadCount"]) for c in overview.data] == [(chat, 1)]
