@@ -84,21 +84,21 @@ def _session(request: Request[Any, Any, Any], session_id: str) -> Session:
     return sending_session(request, calling_account(request), session_id)
 
 
-async def _chat_json(request: Request[Any, Any, Any], session: Session, chat: Chat) -> dict[str, Any]:
-    """`Chat`: the chat's name is its own, else the group's subject, else the person's push name."""
-    core = core_of(request)
-    name = chat.name
+async def _people(request: Request[Any, Any, Any], session: Session) -> dict[str, str]:
+    """The name each person of the address book goes by here: the saved name, else the push name."""
+    book = await core_of(request).contacts.address_book(session)
+    return {c.jid: name for c in book if (name := c.name or c.notify)}
+
+
+def _chat_json(request: Request[Any, Any, Any], chat: Chat, people: dict[str, str]) -> dict[str, Any]:
+    """`Chat`: its name is the chat's own, else the group's subject, else the person's."""
     jid = parse_jid(chat.chat_id)
-    if name is None and jid is not None:
-        group = core.groups.get(chat.chat_id) if jid.is_group else None
-        if group is not None:
-            name = group.subject
-        elif jid.is_user:
-            name = await core.contacts.push_name(session.id, jid.user)
+    is_group = jid is not None and jid.is_group
+    group = core_of(request).groups.get(chat.chat_id) if is_group else None
+    name = chat.name or (group.subject if group is not None else people.get(chat.chat_id))
     answer: dict[str, Any] = {
-        "id": waha_chat_id(chat.chat_id), "isGroup": jid is not None and jid.is_group,
-        "timestamp": chat.conversation_timestamp, "unreadCount": chat.unread_count,
-        "archived": chat.archived, "pinned": chat.pinned,
+        "id": waha_chat_id(chat.chat_id), "isGroup": is_group, "timestamp": chat.conversation_timestamp,
+        "unreadCount": chat.unread_count, "archived": chat.archived, "pinned": chat.pinned,
     }  # fmt: skip
     if name is not None:
         answer["name"] = name
@@ -114,7 +114,8 @@ async def list_chats(request: Request[Any, Any, Any], session_id: FromPath[str])
     """The latest conversation first, unless sorted otherwise (by name or id: ascending unless told)."""
     session = _session(request, session_id)
     query = parse_query(ChatsQuery, request.query_params)
-    chats = [await _chat_json(request, session, c) for c in core_of(request).chats.of_session(session.id)]
+    people = await _people(request, session)
+    chats = [_chat_json(request, c, people) for c in core_of(request).chats.of_session(session.id)]
     if query.sortBy is not None:
         key, descending = _CHAT_ORDERS[query.sortBy]
         chats.sort(key=key, reverse=query.sortOrder == "desc" if query.sortOrder else descending)
@@ -130,11 +131,9 @@ async def chats_overview(request: Request[Any, Any, Any], session_id: FromPath[s
     if query.ids:
         wanted = {network_address(i) for i in query.ids.split(",") if i.strip()}
         chats = [c for c in chats if c.chat_id in wanted]
-    overview = []
-    for chat in _window(chats, query.offset, query.limit):
-        full = await _chat_json(request, session, chat)
-        overview.append({k: v for k, v in full.items() if k not in ("archived", "pinned")})
-    return overview
+    people = await _people(request, session)
+    shown = [_chat_json(request, chat, people) for chat in _window(chats, query.offset, query.limit)]
+    return [{k: v for k, v in chat.items() if k not in ("archived", "pinned")} for chat in shown]
 
 
 def _statuses(acks: str) -> tuple[int, ...]:

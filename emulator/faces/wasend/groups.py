@@ -145,7 +145,7 @@ _SORT_KEYS = {
 def _listed(request: Request[Any, Any, Any]) -> GroupsQuery:
     """The query as the SDK sends it: axios spells a list `exclude[]=a&exclude[]=b`."""
     params = request.query_params
-    raw: dict[str, Any] = {k.removesuffix("[]"): v for k, v in params.items() if not k.endswith("[]")}
+    raw: dict[str, Any] = {k: v for k, v in params.items() if not k.endswith("[]")}
     for field in ("exclude", "tags"):
         raw[field] = [p for v in params.getall(field, []) + params.getall(f"{field}[]", []) for p in v.split(",") if p]
     return parse_query(GroupsQuery, raw)
@@ -266,7 +266,7 @@ async def group_picture(request: Request[Any, Any, Any], session_id: FromPath[st
 @put(GROUP + "/picture")
 async def set_group_picture(request: Request[Any, Any, Any], session_id: FromPath[str], group_id: FromPath[str]) -> dict[str, Any]:
     """A new picture for the group; the network draws its own, as it fetches nothing."""
-    _session(request, session_id)  # whose the session is, before what the body says
+    _session(request, session_id)  # another account's session is not found, whatever the body
     parse(PictureRequest, await request.body())
     await _change(request, session_id, group_id, SettingsChange(new_picture=True))
     return {"success": True}

@@ -188,6 +188,7 @@ def test_chats_list_the_sessions_conversations(wasend: Wasend, sdk: Any, working
     assert chats.success is True
     mine = {c["id"]: c for c in chats.data}[chat]
     assert mine["unreadCount"] == 1 and mine["isGroup"] is False and mine["timestamp"] > 0
+    assert mine["name"] == sdk.get_contact(working, contact_id=chat).push_name  # the name it goes by
     by_id = [c["id"] for c in sdk.get_all_chats(working, sort_by="id", sort_order="asc").data]
     assert by_id == sorted(by_id) and chat in by_id
     latest_first = [c["timestamp"] for c in sdk.get_all_chats(working, sort_by="timestamp").data]
@@ -230,7 +231,8 @@ def test_read_messages_reads_the_chat_with_receipts_to_the_sender(wasend: Wasend
         read = sdk.read_messages(working, chat, messages=5)
         assert read.success is True
         assert sdk.get_message_by_id(working, chat, before["id"]).data["ackName"] == "READ"
-        assert {c["id"]: c for c in sdk.get_all_chats(working).data}[chat]["unreadCount"] == 0
+        listed = {c["id"]: c for c in sdk.get_all_chats(working).data}[chat]
+        assert listed["unreadCount"] == 0 and listed["name"] == wasender.get("/user").json()["data"]["name"]
         assert sender_status() == 4  # read: the receipt reached the sender
         assert sdk.read_messages(working, chat).success is True  # nothing left unread: still a success
 
