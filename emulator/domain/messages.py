@@ -517,11 +517,6 @@ class MessageService:
         """A sent message still moving through its delivery steps, from memory (no query)."""
         return self._in_flight.get(message_id)
 
-    async def find(self, message_id: int) -> Message | None:
-        """A message by id, unless deleted; the caller checks whose it is."""
-        message = await self._load(message_id)
-        return message if message is not None and message.deleted_at is None else None
-
     async def _own(self, session: Session, message_id: int) -> Message:
         """A message of this session; any other is "not found", so ids do not leak."""
         message = await self._load(message_id)
@@ -530,7 +525,7 @@ class MessageService:
         return message
 
     async def find(self, message_id: int) -> Message | None:
-        """Any session's message, as the control plane looks it up."""
+        """Any session's message, deleted or not; the caller checks whose it is."""
         return await self._load(message_id)
 
     async def _load(self, message_id: int) -> Message | None:
