@@ -9,11 +9,11 @@ from litestar.params import FromPath
 
 from emulator.domain import errors
 from emulator.faces import WASEND
-from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.messages import message_key
 from emulator.faces.wasend.models import mongo_id, wa_message
+from emulator.http.requests import core_of
 
 
 @get("/account")

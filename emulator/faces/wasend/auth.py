@@ -9,8 +9,8 @@ from litestar import Request
 from emulator.domain.accounts import Account
 from emulator.domain.sessions import Session, Status
 from emulator.faces import WASEND
-from emulator.http.requests import core_of
 from emulator.faces.wasend.errors import INVALID_KEY, NOT_WORKING, SESSION_NOT_FOUND, SESSION_REQUIRED, WasendError
+from emulator.http.requests import core_of
 
 
 def calling_account(request: Request[Any, Any, Any]) -> Account:

@@ -13,10 +13,10 @@ from emulator.domain.jids import phone_digits
 from emulator.domain.network import is_on_whatsapp
 from emulator.domain.sessions import Session
 from emulator.faces.wasend.addresses import WAHA_USER_SERVER, waha_chat_id
-from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, sending_session
 from emulator.faces.wasend.bodies import parse_query
 from emulator.faces.wasend.errors import WasendError
+from emulator.http.requests import core_of
 
 
 class ContactsQuery(msgspec.Struct, kw_only=True):

@@ -13,11 +13,11 @@ from emulator.domain.contacts import AVATAR_SIDE, avatar_url
 from emulator.domain.groups import Group, SettingsChange, group_avatar_name
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import Session
-from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, sending_session
 from emulator.faces.wasend.bodies import parse, parse_query
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import iso_millis
+from emulator.http.requests import core_of
 
 PREFIX = "/{session_id:str}/groups"
 GROUP = PREFIX + "/{group_id:str}"

@@ -14,11 +14,11 @@ from emulator.domain.media import decode_base64_upload, sniffed_mimetype
 from emulator.domain.message_content import Draft, check_draft
 from emulator.domain.sessions import Session
 from emulator.faces.wasend.addresses import network_address
-from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, sending_session
 from emulator.faces.wasend.bodies import parse
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import wa_message
+from emulator.http.requests import core_of
 
 
 class Addressed(msgspec.Struct, kw_only=True):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emulator.domain.accounts import Account
-from emulator.domain.messages import Message
 from emulator.domain.message_content import message_body
+from emulator.domain.messages import Message
 from emulator.domain.sessions import Session, Status
 from emulator.faces.wasend.addresses import own_chat_id, waha_chat_id, waha_message_id
 from emulator.faces.wasend.statuses import ACKS, STATUS_WORDS

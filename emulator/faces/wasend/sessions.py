@@ -13,12 +13,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from emulator.domain.jids import phone_digits
 from emulator.domain.sessions import CONNECTABLE, Status, qr_png_data_url
 from emulator.faces import WASEND
-from emulator.http.requests import core_of
 from emulator.faces.wasend.auth import calling_account, session_of
 from emulator.faces.wasend.bodies import parse
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import downstream, session_json, session_record
 from emulator.faces.wasend.webhooks import WASEND_EVENTS
+from emulator.http.requests import core_of
 
 PhoneNumber = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9]{7,15}$")]
 QR_NOT_READY = "QR code is available only while the session status is SCAN_QR_CODE"

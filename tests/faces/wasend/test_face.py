@@ -8,8 +8,8 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from emulator.faces.wasend.statuses import README, STATUS_WORDS, WAHA
 from emulator.domain.sessions import Status
+from emulator.faces.wasend.statuses import README, STATUS_WORDS, WAHA
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, auth, make_client
 from tests.faces.wasend.conftest import WASEND_KEY
 from tests.webhooks.support import advance, arrived, inbox_url, make_hooked_client, point_webhook
