@@ -15,6 +15,7 @@ from typing import Any
 
 from emulator.domain.errors import DomainError
 from emulator.domain.events import DOCUMENTED_EVENTS
+from emulator.faces.wasenderapi.send_variants import SEND_VARIANTS
 
 # The endpoints of the vendor's API reference, one per documented page.
 DOCUMENTED_ENDPOINTS: tuple[tuple[str, str], ...] = (
@@ -82,26 +83,6 @@ DOCUMENTED_TOOLS: tuple[str, ...] = (
     "generate_invite_link", "accept_group_invite", "search_groups",
     "get_api_documentation_tool",
 )
-
-TO = "+1234567890"
-# Each send-message page's variant, with the body its example sends.
-SEND_VARIANTS: tuple[tuple[str, dict[str, object]], ...] = (
-    ("text", {"to": TO, "text": "Hello"}),
-    ("image", {"to": TO, "text": "Look", "imageUrl": "https://example.com/logo.png"}),
-    ("video", {"to": TO, "videoUrl": "https://example.com/clip.mp4"}),
-    ("document", {"to": TO, "documentUrl": "https://example.com/report.pdf", "fileName": "report.pdf"}),
-    ("audio", {"to": TO, "audioUrl": "https://example.com/voice.ogg"}),
-    ("sticker", {"to": TO, "stickerUrl": "https://example.com/sticker.webp"}),
-    ("contact card", {"to": TO, "contact": {"name": "Support", "phone": TO}}),
-    ("location", {"to": TO, "location": {"latitude": 37.77, "longitude": -122.41, "name": "HQ"}}),
-    ("poll", {"to": TO, "poll": {"question": "Color?", "options": ["Blue", "Red"], "multiSelect": False}}),
-    ("quoted reply", {"to": TO, "text": "Reply", "replyTo": 100000}),
-    ("view once", {"to": TO, "imageUrl": "https://example.com/a.jpg", "viewOnce": True}),
-    ("group", {"to": "123456789-987654321@g.us", "text": "Hello group"}),
-    ("mentions", {"to": "123456789-987654321@g.us", "text": "Hi @1234567890", "mentions": ["1234567890@s.whatsapp.net"]}),
-    ("channel", {"to": "123456789@newsletter", "text": "Hello channel"}),
-)
-
 
 def routed_endpoints() -> set[tuple[str, str]]:
     """(method, path with {} for each argument) of every route the app serves."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator.coverage import TO, table, variant_works
+from emulator.coverage import table, variant_works
+from emulator.faces.wasenderapi.send_variants import TO
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

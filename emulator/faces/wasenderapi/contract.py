@@ -30,6 +30,7 @@ from emulator.faces.wasenderapi.groups import (
 from emulator.faces.wasenderapi.media import Base64Upload, DecryptBody
 from emulator.faces.wasenderapi.messages import EditBody, MessageLogQuery, ReadBody, SendMessageBody
 from emulator.faces.wasenderapi.responses import SESSION_FIELDS
+from emulator.faces.wasenderapi.send_variants import SEND_VARIANTS
 from emulator.faces.wasenderapi.sessions import (
     ConnectBody,
     CreateSessionBody,
@@ -38,7 +39,6 @@ from emulator.faces.wasenderapi.sessions import (
     QrQuery,
     UpdateSessionBody,
 )
-from emulator.coverage import SEND_VARIANTS
 from emulator.domain.events import DOCUMENTED_EVENTS
 from emulator.domain.message_content import KIND_FIELD, MEDIA_FIELDS, OBJECT_FIELDS, VIEW_ONCE_KINDS
 from emulator.domain.sessions import Session, Status
