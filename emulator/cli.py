@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     webhooks.add_argument("--webhook-retry-delay", type=float, help="seconds before the first retry, doubling (default 5)")
     webhooks.add_argument("--webhook-max-retry-delay", type=float, help="longest wait between retries (default 300)")
     webhooks.add_argument("--webhook-timeout", type=float, help="seconds one attempt may take (default 10)")
-    webhooks.add_argument("--webhook-workers", type=int, help="deliveries under way at once (default 256)")
+    webhooks.add_argument(
+        "--webhook-concurrency", type=int, help="deliveries of one session under way at once; 1 keeps its order (default 1)"
+    )
+    webhooks.add_argument("--webhook-workers", type=int, help="deliveries under way at once, all sessions (default 256)")
     webhooks.add_argument("--webhook-lane-window", type=int, help="pending deliveries a session keeps in memory (default 1000)")
     return parser
 

@@ -32,6 +32,7 @@ class Settings:
     webhook_retry_delay: float | None = None
     webhook_max_retry_delay: float | None = None
     webhook_timeout: float | None = None
+    webhook_concurrency: int | None = None
     webhook_workers: int | None = None
     webhook_lane_window: int | None = None
     # Fault injection: a scenario file of rules, and the X-Emulator-Fault header.

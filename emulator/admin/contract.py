@@ -40,7 +40,7 @@ from emulator.faces.wasenderapi.contract import (
 )
 from emulator.faces.wasenderapi.media import EncryptBody
 from emulator.dashboard.routes import MessagesQuery
-from emulator.admin.webhooks import DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
+from emulator.admin.webhooks import BacklogQuery, DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
 from emulator.domain.events import Event
 from emulator.domain.faults import RuleSpec
 from emulator.domain.inbound import Inbound
@@ -90,6 +90,10 @@ DELIVERY = obj(
     duration_ms=NULLABLE_NUMBER, next_attempt_at=NULLABLE_STRING, created_at=STRING,
     updated_at=STRING, headers={"type": "object", "additionalProperties": STRING}, payload={"type": "object"},
     attempts=list_of(ATTEMPT),
+)  # fmt: skip
+BACKLOG = obj(
+    session_id=INTEGER, pending=INTEGER, attempting=INTEGER, waiting_for_retry=INTEGER, oldest_created_at=STRING,
+    oldest_age_seconds=NUMBER,
 )  # fmt: skip
 CAPTURED = obj(
     id=INTEGER, received_at=STRING, method=STRING, path=STRING, query=STRING,
@@ -151,8 +155,15 @@ ADMIN_OPERATIONS = (
     ),
     Operation("get", DELIVERY_PATH, "One webhook delivery", ADMIN, ok(DELIVERY)),
     Operation("post", DELIVERY_PATH + "/redeliver", "Deliver a webhook again, as a new delivery", ADMIN, ok(DELIVERY)),
-    Operation("get", "/admin/webhooks/settings", "Webhook retry settings", ADMIN, ok(ref(WebhookSettings))),
-    Operation("put", "/admin/webhooks/settings", "Change webhook retry settings", ADMIN, ok(ref(WebhookSettings)), SettingsChange),
+    Operation(
+        "get", "/admin/webhooks/backlog", "Each session's pending webhook deliveries and the age of the oldest", ADMIN,
+        ok(list_of(BACKLOG)), None, BacklogQuery,
+    ),
+    Operation("get", "/admin/webhooks/settings", "Webhook delivery settings", ADMIN, ok(ref(WebhookSettings))),
+    Operation(
+        "put", "/admin/webhooks/settings", "Change webhook retries, timeout and per-session concurrency", ADMIN,
+        ok(ref(WebhookSettings)), SettingsChange,
+    ),
     Operation(
         "get", "/admin/idle", "Wait until no delivery and no due timer is pending (408 on timeout)", ADMIN,
         ok(obj(idle=BOOLEAN, waited_ms=NUMBER)), None, IdleQuery, refusals=(408,),

@@ -21,8 +21,8 @@ from emulator.http.validation import parse_body, parse_query
 from emulator.core import Core
 from emulator.domain import errors
 from emulator.domain.inbound import Inbound
-from emulator.store.webhooks import Attempt, Delivery
-from emulator.webhooks.dispatcher import request_headers
+from emulator.store.webhooks import Attempt, Backlog, Delivery
+from emulator.webhooks.dispatcher import LaneFigures, request_headers
 
 InboxName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 DELIVERY_NOT_FOUND = "The specified webhook delivery was not found."
@@ -36,6 +36,10 @@ class DeliveriesQuery(msgspec.Struct):
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1000
 
 
+class BacklogQuery(msgspec.Struct):
+    session_id: int | None = None
+
+
 class IdleQuery(msgspec.Struct):
     timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
 
@@ -45,6 +49,7 @@ class SettingsChange(msgspec.Struct):
     retry_delay: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
     max_retry_delay: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
     timeout: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
+    concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] | None = None
 
 
 class InboxQuery(msgspec.Struct):
@@ -108,6 +113,17 @@ def _delivery_json(delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any
     }
 
 
+def _backlog_json(pending: Backlog, lane: LaneFigures, now: float) -> dict[str, Any]:
+    return {
+        "session_id": pending.session_id,
+        "pending": pending.pending,
+        "attempting": lane.attempting,
+        "waiting_for_retry": lane.waiting_for_retry,
+        "oldest_created_at": iso(pending.oldest_created_at),
+        "oldest_age_seconds": round(max(now - pending.oldest_created_at, 0.0), 3),
+    }
+
+
 class WebhookAdminController(Controller):
     path = "/admin"
 
@@ -139,6 +155,14 @@ class WebhookAdminController(Controller):
         if copy is None:
             raise errors.NotFound(DELIVERY_NOT_FOUND)
         return ok(_delivery_json(copy, []))
+
+    @get("/webhooks/backlog")
+    async def backlog(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        session_id = parse_query(BacklogQuery, request.query_params).session_id
+        core = core_of(request)
+        found = await core.webhooks.backlog(session_id)
+        now = core.clock.now()
+        return ok([_backlog_json(pending, lane, now) for pending, lane in found])
 
     @get("/webhooks/settings")
     async def settings(self, request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -40,6 +40,14 @@ class Attempt(msgspec.Struct, kw_only=True):
     created_at: float
 
 
+class Backlog(msgspec.Struct, kw_only=True):
+    """A session's deliveries still pending: queued, under way or waiting for a retry."""
+
+    session_id: int
+    pending: int
+    oldest_created_at: float
+
+
 _DELIVERY_COLUMNS = tuple(Delivery.__struct_fields__)
 _ATTEMPT_COLUMNS = tuple(Attempt.__struct_fields__)
 _SELECT_DELIVERIES = f"SELECT {', '.join(_DELIVERY_COLUMNS)} FROM webhook_deliveries"
@@ -76,6 +84,19 @@ async def first_pending(db: Database) -> dict[int, int]:
         "SELECT session_id, MIN(id) FROM webhook_deliveries WHERE outcome = ? GROUP BY session_id", (PENDING,)
     )
     return {row[0]: row[1] for row in rows}
+
+
+async def backlog(db: Database, session_id: int | None) -> list[Backlog]:
+    """The pending deliveries of each session that has some (or of `session_id` only), by session id."""
+    if session_id is not None and not storable(session_id):
+        return []
+    only = " AND session_id = ?" if session_id is not None else ""
+    rows = await db.fetch_all(
+        "SELECT session_id, COUNT(*), MIN(created_at) FROM webhook_deliveries"
+        f" WHERE outcome = ?{only} GROUP BY session_id ORDER BY session_id",
+        (PENDING,) if session_id is None else (PENDING, session_id),
+    )
+    return [Backlog(session_id=row[0], pending=row[1], oldest_created_at=row[2]) for row in rows]
 
 
 async def pending_of(db: Database, session_id: int, after_id: int, limit: int) -> list[Delivery]:

@@ -2,11 +2,13 @@
 
 Publishing an event for a listening session only stores a delivery row (in the shared group
 commit) and appends it to the session's lane; workers hand the HTTP exchange to the delivery
-process and record what came back. A lane is worked by one worker at a time and its head
-must succeed or be given up before the next delivery goes, so a receiver sees a session's
-events in the order they happened. A failed head waits for its retry on the clock, which
-makes backoff deterministic on a virtual clock. Every attempt is stored, and pending
-deliveries are read back on start, so a restart loses nothing.
+process and record what came back. A lane lets at most `concurrency` of its deliveries be
+unfinished at once, counting those being attempted and those waiting for a retry. With the
+default of one, its head must succeed or be given up before the next delivery goes, so a
+receiver sees a session's events in the order they happened; with more, a busy session's
+receiver gets that many at once, in no promised order. A failed delivery waits for its retry
+on the clock, which makes backoff deterministic on a virtual clock. Every attempt is stored,
+and pending deliveries are read back on start, so a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from enum import Enum
 from typing import NamedTuple
 
 import httpx
@@ -42,13 +43,6 @@ USER_AGENT = "WasenderAPI-Emulator-Webhooks/1.0"
 log = logging.getLogger("emulator")
 
 
-class LaneState(Enum):
-    IDLE = "idle"  # nothing to deliver
-    READY = "ready"  # queued for a worker
-    BUSY = "busy"  # a worker is delivering its head
-    WAITING = "waiting"  # its head failed and waits for a retry on the clock
-
-
 class _Held(NamedTuple):
     """An event bound for a session's URL, not yet stored as a delivery."""
 
@@ -61,15 +55,32 @@ class _Held(NamedTuple):
 
 
 class _Lane:
-    """One session's pending deliveries, oldest first."""
+    """One session's pending deliveries: those queued, oldest first, and those taken from the queue."""
 
     def __init__(self) -> None:
         self.deliveries: deque[Delivery] = deque()
-        self.state = LaneState.IDLE
+        # Workers asked to work the lane (in the ready queue), and those working it.
+        self.invited = 0
+        self.working = 0
+        self.attempting = 0
+        # Taken deliveries whose attempt failed, by id: each waits for its retry on the clock.
+        self.waiting: dict[int, Delivery] = {}
         # More pending deliveries than fit in memory: the rest wait in the database.
         self.spilled = False
         # The newest delivery taken into memory; a refill reads from the database what came after.
         self.last_loaded = 0
+
+    @property
+    def active(self) -> bool:
+        """Whether a worker works the lane or is asked to."""
+        return bool(self.invited or self.working)
+
+
+class LaneFigures(NamedTuple):
+    """What a session's lane is doing now."""
+
+    attempting: int
+    waiting_for_retry: int
 
 
 class WebhookDispatcher:
@@ -90,9 +101,9 @@ class WebhookDispatcher:
         self._clock = clock
         self._sessions = sessions
         self._delivery_process = delivery_process
-        self.settings = settings or WebhookSettings()
         self._lanes: dict[int, _Lane] = {}
         self._ready: asyncio.Queue[int] = asyncio.Queue()
+        self._settings = settings or WebhookSettings()
         self._workers: list[asyncio.Task[None]] = []
         # Only for URLs mounted on an in-process app (the capture inbox under a test client).
         self._mounted_client: httpx.AsyncClient | None = None
@@ -102,7 +113,7 @@ class WebhookDispatcher:
         # Events a reorder fault holds back, by session, and the timers that let them go.
         self._held: dict[int, list[_Held]] = {}
         self._fault_timers = 0
-        # Sessions whose lane is ready or busy; set when there are none, for the clock's settler.
+        # Sessions whose lane a worker works or is asked to; set when there are none, for the clock's settler.
         self._active: set[int] = set()
         self._settled = asyncio.Event()
         self._settled.set()
@@ -117,15 +128,11 @@ class WebhookDispatcher:
             lane = self._lanes.setdefault(session_id, _Lane())
             lane.last_loaded = first_id - 1
             await self._refill(session_id, lane)
-            head = lane.deliveries[0]
-            if head.next_attempt_at is not None and head.next_attempt_at > self._clock.now():
-                self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
-            else:
-                self._make_ready(session_id, lane)
+            self._staff(session_id, lane)
         if self._mounts:
             self._mounted_client = httpx.AsyncClient(mounts=self._mounts)
         loop = asyncio.get_running_loop()
-        self._workers = [loop.create_task(self._work()) for _ in range(self.settings.workers)]
+        self._workers = [loop.create_task(self._work()) for _ in range(self._settings.workers)]
 
     async def stop(self) -> None:
         """Stop delivering; an attempt cut short stays pending and is made again on start."""
@@ -135,8 +142,9 @@ class WebhookDispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
         self._workers = []
-        for session_id in self._lanes:
-            self._clock.cancel(_retry_key(session_id))
+        for lane in self._lanes.values():
+            for delivery_id in lane.waiting:
+                self._clock.cancel(_retry_key(delivery_id))
         self._lanes.clear()
         self._held.clear()
         self._active.clear()
@@ -146,6 +154,17 @@ class WebhookDispatcher:
         if self._mounted_client is not None:
             await self._mounted_client.aclose()
             self._mounted_client = None
+
+    @property
+    def settings(self) -> WebhookSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: WebhookSettings) -> None:
+        """New settings apply at once: a lane given room for more deliveries at once gets workers now."""
+        self._settings = settings
+        for session_id, lane in self._lanes.items():
+            self._staff(session_id, lane)
 
     def mount(self, url_prefix: str, transport: httpx.AsyncBaseTransport) -> None:
         """Deliver URLs starting with `url_prefix` through `transport` (an in-process app); before start."""
@@ -187,6 +206,15 @@ class WebhookDispatcher:
         found = await store.latest(self._db, session_id, event, outcome, limit)
         attempts = await store.attempts_of(self._db, [delivery.id for delivery in found])
         return [(delivery, attempts[delivery.id]) for delivery in found]
+
+    async def backlog(self, session_id: int | None) -> list[tuple[store.Backlog, LaneFigures]]:
+        """Each session's pending deliveries (or one session's), with what its lane is doing now."""
+        found = await store.backlog(self._db, session_id)
+        return [(pending, self._figures(pending.session_id)) for pending in found]
+
+    def _figures(self, session_id: int) -> LaneFigures:
+        lane = self._lanes.get(session_id)
+        return LaneFigures(lane.attempting, len(lane.waiting)) if lane is not None else LaneFigures(0, 0)
 
     async def delivery(self, delivery_id: int) -> tuple[Delivery, list[Attempt]] | None:
         found = await store.get(self._db, delivery_id)
@@ -256,30 +284,36 @@ class WebhookDispatcher:
         self._next_id += 1
         store.insert_delivery(self._db, delivery)
         lane = self._lanes.setdefault(delivery.session_id, _Lane())
-        if lane.spilled or len(lane.deliveries) >= self.settings.lane_window:
+        if lane.spilled or len(lane.deliveries) >= self._settings.lane_window:
             lane.spilled = True
         else:
             lane.deliveries.append(delivery)
             lane.last_loaded = delivery.id
-        if lane.state is LaneState.IDLE:
-            self._make_ready(delivery.session_id, lane)
+        self._staff(delivery.session_id, lane)
         return delivery
 
     # Working ----------------------------------------------------------------------------------
 
     def pending(self, count_waiting: bool) -> int:
         """Lanes with a delivery queued or under way (and waiting for a retry, if asked)."""
-        busy = {LaneState.READY, LaneState.BUSY} | ({LaneState.WAITING} if count_waiting else set())
-        return sum(1 for lane in self._lanes.values() if lane.state in busy)
+        return sum(1 for lane in self._lanes.values() if lane.active or (count_waiting and lane.waiting))
 
     async def settled(self) -> None:
-        """Answer once no lane is ready or busy: every delivery due now was attempted."""
+        """Answer once no lane is worked or waits for a worker: every delivery due now was attempted."""
         if self._workers:
             await self._settled.wait()
 
-    def _set_state(self, session_id: int, lane: _Lane, state: LaneState) -> None:
-        lane.state = state
-        if state in (LaneState.READY, LaneState.BUSY):
+    def _staff(self, session_id: int, lane: _Lane) -> None:
+        """Ask for workers while the lane has queued deliveries and room for more of them under way."""
+        queued = self._settings.concurrency if lane.spilled else len(lane.deliveries)
+        room = self._settings.concurrency - lane.working - len(lane.waiting)
+        for _ in range(min(room, queued) - lane.invited):
+            lane.invited += 1
+            self._ready.put_nowait(session_id)
+        self._note_activity(session_id, lane)
+
+    def _note_activity(self, session_id: int, lane: _Lane) -> None:
+        if lane.active:
             self._active.add(session_id)
             self._settled.clear()
         else:
@@ -287,50 +321,59 @@ class WebhookDispatcher:
             if not self._active:
                 self._settled.set()
 
-    def _make_ready(self, session_id: int, lane: _Lane) -> None:
-        self._set_state(session_id, lane, LaneState.READY)
-        self._ready.put_nowait(session_id)
-
-    def _wait_for_retry(self, session_id: int, lane: _Lane, delay: float) -> None:
-        self._set_state(session_id, lane, LaneState.WAITING)
+    def _wait_for_retry(self, session_id: int, lane: _Lane, delivery: Delivery, delay: float) -> None:
+        lane.waiting[delivery.id] = delivery
 
         async def retry() -> None:
-            if self._lanes.get(session_id) is lane and lane.state is LaneState.WAITING:
-                self._make_ready(session_id, lane)
+            if self._lanes.get(session_id) is lane and lane.waiting.pop(delivery.id, None) is not None:
+                lane.deliveries.appendleft(delivery)
+                self._staff(session_id, lane)
 
-        self._clock.schedule(_retry_key(session_id), delay, retry)
+        self._clock.schedule(_retry_key(delivery.id), delay, retry)
 
     async def _work(self) -> None:
         while True:
             session_id = await self._ready.get()
             lane = self._lanes.get(session_id)
-            if lane is None or lane.state is not LaneState.READY:
+            if lane is None:
                 continue
+            lane.invited -= 1
+            lane.working += 1
             try:
                 await self._work_lane(session_id, lane)
-            except Exception:
-                # A worker that died here would leave the lane busy for good: try it again later.
-                log.exception("webhook delivery for session %s failed unexpectedly", session_id)
-                self._wait_for_retry(session_id, lane, self.settings.retry_delay)
+            finally:
+                lane.working -= 1
+                self._note_activity(session_id, lane)
 
     async def _work_lane(self, session_id: int, lane: _Lane) -> None:
-        self._set_state(session_id, lane, LaneState.BUSY)
-        while True:
+        """Attempt the lane's queued deliveries one after another while the lane has room for this worker."""
+        while lane.working + len(lane.waiting) <= self._settings.concurrency:
             if not lane.deliveries and lane.spilled:
                 await self._refill(session_id, lane)
             if not lane.deliveries:
-                self._set_state(session_id, lane, LaneState.IDLE)
                 return
-            head = lane.deliveries[0]
-            await self._attempt(head)
-            if head.outcome == PENDING:
-                assert head.next_attempt_at is not None
-                self._wait_for_retry(session_id, lane, head.next_attempt_at - self._clock.now())
-                return
-            lane.deliveries.popleft()
+            delivery = lane.deliveries.popleft()
+            now = self._clock.now()
+            if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+                # Read back on start while it waited for a retry: it still does.
+                self._wait_for_retry(session_id, lane, delivery, delivery.next_attempt_at - now)
+                continue
+            lane.attempting += 1
+            try:
+                await self._attempt(delivery)
+            except Exception:
+                # A delivery dropped here would never be made: try it again later.
+                log.exception("webhook delivery %s of session %s failed unexpectedly", delivery.id, session_id)
+                self._wait_for_retry(session_id, lane, delivery, self._settings.retry_delay)
+                continue
+            finally:
+                lane.attempting -= 1
+            if delivery.outcome == PENDING:
+                assert delivery.next_attempt_at is not None
+                self._wait_for_retry(session_id, lane, delivery, delivery.next_attempt_at - self._clock.now())
 
     async def _refill(self, session_id: int, lane: _Lane) -> None:
-        window = self.settings.lane_window
+        window = self._settings.lane_window
         rows = await store.pending_of(self._db, session_id, lane.last_loaded, window + 1 - len(lane.deliveries))
         room = window - len(lane.deliveries)
         lane.deliveries.extend(rows[:room])
@@ -345,10 +388,10 @@ class WebhookDispatcher:
         delivery.updated_at = now
         if status_code is not None and 200 <= status_code < 300:
             delivery.outcome, delivery.next_attempt_at = DELIVERED, None
-        elif delivery.attempts >= self.settings.max_attempts:
+        elif delivery.attempts >= self._settings.max_attempts:
             delivery.outcome, delivery.next_attempt_at = FAILED, None
         else:
-            delivery.next_attempt_at = now + self.settings.backoff(delivery.attempts)
+            delivery.next_attempt_at = now + self._settings.backoff(delivery.attempts)
         attempt = Attempt(
             delivery_id=delivery.id,
             attempt=delivery.attempts,
@@ -367,15 +410,15 @@ class WebhookDispatcher:
         try:
             if self._mounted_client is not None and delivery.url.startswith(tuple(self._mounts)):
                 response = await self._mounted_client.post(
-                    delivery.url, content=delivery.body, headers=headers, timeout=self.settings.timeout
+                    delivery.url, content=delivery.body, headers=headers, timeout=self._settings.timeout
                 )
                 status_code = response.status_code
             else:
                 status_code = await self._delivery_process.post(
-                    delivery.url, delivery.body, headers, self.settings.timeout
+                    delivery.url, delivery.body, headers, self._settings.timeout
                 )
         except (TimeoutError, httpx.TimeoutException):
-            return None, f"Timed out after {self.settings.timeout:g} s", _since(started)
+            return None, f"Timed out after {self._settings.timeout:g} s", _since(started)
         except (PostFailed, httpx.HTTPError, httpx.InvalidURL) as exc:
             return None, str(exc) or type(exc).__name__, _since(started)
         error = None if 200 <= status_code < 300 else f"HTTP {status_code}"
@@ -386,8 +429,8 @@ def _since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
 
-def _retry_key(session_id: int) -> str:
-    return f"webhook-retry:{session_id}"
+def _retry_key(delivery_id: int) -> str:
+    return f"webhook-retry:{delivery_id}"
 
 
 def _reorder_key(session_id: int) -> str:

@@ -1,4 +1,4 @@
-"""How hard the dispatcher tries: `--webhook-*` flags, `EMULATOR_WEBHOOK_*` variables or the defaults below.
+"""How the dispatcher delivers: `--webhook-*` flags, `EMULATOR_WEBHOOK_*` variables or the defaults below.
 
 A receiver that fails is retried after `retry_delay` seconds of clock time, then twice that,
 and so on up to `max_retry_delay`, until `max_attempts` attempts were made: with the defaults,
@@ -21,7 +21,10 @@ class WebhookSettings(msgspec.Struct, kw_only=True):
     max_retry_delay: Seconds = 300.0
     # Per attempt: connect, send and the receiver's answer together.
     timeout: Seconds = 10.0
-    # Concurrent deliveries, each to a different session: a session's events go one at a time.
+    # A session's deliveries unfinished at once (attempted, or waiting for a retry): with one,
+    # its receiver gets its events in order; with more, a busy session's receiver keeps up.
+    concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 1
+    # Deliveries under way at once, all sessions together.
     workers: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 256
     # Pending deliveries a session keeps in memory; more wait in the database until there is room.
     lane_window: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1000
