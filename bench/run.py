@@ -42,6 +42,8 @@ TARGETS = {
     "rss_mb": 150,
     "webhook_deliveries_per_s": 1000,
     "send_ratio_during_fan_out": 0.85,
+    "busy_session_deliveries_per_s": 1000,
+    "busy_session_send_ratio": 0.85,
     "send_ratio_with_idle_connections": 0.8,
     "history_cold_start_s": 1.0,
     "history_rss_mb": 120,
@@ -64,15 +66,19 @@ WEBHOOK_SESSIONS = int(os.environ.get("BENCH_WEBHOOK_SESSIONS", "300"))
 BACKLOG_SECONDS = 3
 EVENTS_PER_SEND = 5  # messages.upsert, message.sent, messages.update x 3
 RECEIVER_DELAY = 0.1
+# One busy session listening to its own sends (one event each) on that 100 ms receiver, at its
+# deliveries' default concurrency (in order) and at a high one.
+BUSY_SESSION_EVENTS = ["message.sent"]
+BUSY_SESSION_CONCURRENCY = (1, 200)
 
 
 class Emulator:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *flags: str) -> None:
         started = time.perf_counter()
         self.log = (workdir / "server.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "emulator", "serve", "--port", "0", "--db", str(workdir / "bench.db"),
-             "--rate-limits", "off", "--seed", "bench"],
+             "--rate-limits", "off", "--seed", "bench", *flags],
             stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.url = self._wait_for_url(workdir / "server.log")
@@ -260,6 +266,75 @@ def webhook_fan_out() -> dict[str, object]:
     }
 
 
+def first_delivery(url: str, receiver: SlowReceiver) -> None:
+    """One send's webhook received: the delivery process it starts is running before the measure."""
+    body = {"to": "+15551234567", "text": "first"}
+    httpx.post(f"{url}/api/send-message", json=body, headers={"Authorization": f"Bearer {API_KEY}"}).raise_for_status()
+    deadline = time.monotonic() + 30
+    while not receiver.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def busy_session_sends(concurrency: int | None) -> dict[str, object]:
+    """Session 1's sends at full speed, its webhook on BUSY_SESSION_EVENTS at `concurrency`
+    deliveries at once (None: webhook off): its receiver's deliveries/s meanwhile, and its backlog after."""
+    with tempfile.TemporaryDirectory() as workdir:
+        flags = () if concurrency is None else ("--webhook-concurrency", str(concurrency))
+        emulator = Emulator(Path(workdir), *flags)
+        receiver = SlowReceiver(RECEIVER_DELAY)
+        try:
+            if concurrency is not None:
+                body = {"webhook_url": receiver.url, "webhook_enabled": True, "webhook_events": BUSY_SESSION_EVENTS}
+                headers = {"Authorization": f"Bearer {PAT}"}
+                httpx.put(f"{emulator.url}/api/whatsapp-sessions/1", json=body, headers=headers).raise_for_status()
+                first_delivery(emulator.url, receiver)
+            delivered_before, started = receiver.received, time.perf_counter()
+            send = wrk(f"{emulator.url}/api/send-message", HERE / "send_message.lua", SECONDS, {"BENCH_API_KEY": API_KEY})
+            delivered = receiver.received - delivered_before
+            span = time.perf_counter() - started
+            backlog = httpx.get(f"{emulator.url}/admin/webhooks/backlog?session_id=1").json()["data"]
+        finally:
+            emulator.stop()
+            receiver.stop()
+    return {
+        **send,
+        "deliveries_per_second": round(delivered / span),
+        "pending_after": backlog[0]["pending"] if backlog else 0,
+        "oldest_pending_age_s": backlog[0]["oldest_age_seconds"] if backlog else 0,
+    }
+
+
+def busy_session_fan_out() -> dict[str, object]:
+    """One session's deliveries/s to a 100 ms receiver in each concurrency mode, and its sends
+    against the same sends with its webhook off."""
+    plain = busy_session_sends(None)
+    modes = []
+    for concurrency in BUSY_SESSION_CONCURRENCY:
+        hooked = busy_session_sends(concurrency)
+        ratio = round(hooked["requests_per_second"] / max(plain["requests_per_second"], 1), 3)
+        modes.append({"concurrency": concurrency, "deliveries_per_second": hooked["deliveries_per_second"],
+                      "send_ratio": ratio, "sends": hooked})  # fmt: skip
+    return {
+        "receiver_delay_ms": RECEIVER_DELAY * 1000,
+        "events": BUSY_SESSION_EVENTS,
+        "sends_without_webhook": plain,
+        "modes": modes,
+    }
+
+
+def busy_session_rows(figures: dict[str, object]) -> list[tuple[str, object, str]]:
+    rows = []
+    for mode in figures["modes"]:
+        in_order = mode["concurrency"] == 1
+        rows += [
+            (f"one session's deliveries/s, concurrency {mode['concurrency']}", mode["deliveries_per_second"],
+             "(in order)" if in_order else f">= {TARGETS['busy_session_deliveries_per_s']}"),
+            ("its sends meanwhile / webhook off", mode["send_ratio"],
+             "" if in_order else f">= {TARGETS['busy_session_send_ratio']}"),
+        ]  # fmt: skip
+    return rows
+
+
 MCP_CALLERS = 10
 # Claude Code, OpenCode and n8n open a session (2025-06-18); the official Python client speaks the
 # self-contained exchanges of 2026-07-28, which the SDK answers in the request's own task.
@@ -330,6 +405,7 @@ def measure() -> dict[str, object]:
         "memory": rss,
         "reset": reset_time(),
         "webhooks": webhook_fan_out(),
+        "busy_session": busy_session_fan_out(),
         "send_message_listening_session": sends_of_a_listening_session(),
         "idle_connections": sends_with_idle_connections(),
         "in_your_tests": in_your_tests.measure(),
@@ -407,6 +483,7 @@ def main() -> int:
         ("webhook deliveries/s, 100 ms receiver", hooks["deliveries_per_second"],
          f">= {TARGETS['webhook_deliveries_per_s']}"),
         ("sends meanwhile / webhooks off", hooks["send_ratio"], f">= {TARGETS['send_ratio_during_fan_out']}"),
+        *busy_session_rows(figures["busy_session"]),
         (f"sends with {IDLE_CONNECTIONS:,} idle connections / without", figures["idle_connections"]["send_ratio"],
          f">= {TARGETS['send_ratio_with_idle_connections']}"),
         ("send-message requests/s, session listening", figures["send_message_listening_session"]["requests_per_second"],
