@@ -23,6 +23,7 @@ from emulator.domain import errors
 from emulator.domain.inbound import Inbound
 from emulator.store.webhooks import Attempt, Backlog, Delivery
 from emulator.webhooks.dispatcher import LaneFigures, request_headers
+from emulator.webhooks.settings import Attempts, Concurrency, Seconds
 
 InboxName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 DELIVERY_NOT_FOUND = "The specified webhook delivery was not found."
@@ -45,11 +46,13 @@ class IdleQuery(msgspec.Struct):
 
 
 class SettingsChange(msgspec.Struct):
-    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
-    retry_delay: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
-    max_retry_delay: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
-    timeout: Annotated[float, msgspec.Meta(gt=0, le=86_400)] | None = None
-    concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] | None = None
+    """The settings that change while running; those not given stay as they are."""
+
+    max_attempts: Attempts | None = None
+    retry_delay: Seconds | None = None
+    max_retry_delay: Seconds | None = None
+    timeout: Seconds | None = None
+    concurrency: Concurrency | None = None
 
 
 class InboxQuery(msgspec.Struct):

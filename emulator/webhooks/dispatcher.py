@@ -210,9 +210,9 @@ class WebhookDispatcher:
     async def backlog(self, session_id: int | None) -> list[tuple[store.Backlog, LaneFigures]]:
         """Each session's pending deliveries (or one session's), with what its lane is doing now."""
         found = await store.backlog(self._db, session_id)
-        return [(pending, self._figures(pending.session_id)) for pending in found]
+        return [(pending, self._lane_figures(pending.session_id)) for pending in found]
 
-    def _figures(self, session_id: int) -> LaneFigures:
+    def _lane_figures(self, session_id: int) -> LaneFigures:
         lane = self._lanes.get(session_id)
         return LaneFigures(lane.attempting, len(lane.waiting)) if lane is not None else LaneFigures(0, 0)
 

@@ -13,17 +13,19 @@ from typing import Annotated
 import msgspec
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
+Attempts = Annotated[int, msgspec.Meta(ge=1, le=100)]
+Concurrency = Annotated[int, msgspec.Meta(ge=1, le=1024)]
 
 
 class WebhookSettings(msgspec.Struct, kw_only=True):
-    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] = 5
+    max_attempts: Attempts = 5
     retry_delay: Seconds = 5.0
     max_retry_delay: Seconds = 300.0
     # Per attempt: connect, send and the receiver's answer together.
     timeout: Seconds = 10.0
     # A session's deliveries unfinished at once (attempted, or waiting for a retry): with one,
     # its receiver gets its events in order; with more, a busy session's receiver keeps up.
-    concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 1
+    concurrency: Concurrency = 1
     # Deliveries under way at once, all sessions together.
     workers: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 256
     # Pending deliveries a session keeps in memory; more wait in the database until there is room.
