@@ -59,11 +59,12 @@ class _Lane:
 
     def __init__(self) -> None:
         self.deliveries: deque[Delivery] = deque()
-        # Workers asked to work the lane (in the ready queue), and those working it.
+        # Workers asked to work the lane (in the ready queue), those working it, and how many of
+        # those are in an attempt now.
         self.invited = 0
         self.working = 0
         self.attempting = 0
-        # Taken deliveries whose attempt failed, by id: each waits for its retry on the clock.
+        # Taken deliveries waiting for their retry on the clock, by id.
         self.waiting: dict[int, Delivery] = {}
         # More pending deliveries than fit in memory: the rest wait in the database.
         self.spilled = False
@@ -249,9 +250,9 @@ class WebhookDispatcher:
         for held in reversed(self._held.pop(session_id, [])):
             self.enqueue(*held, mark)
 
-    def _later(self, key: str, delay: float, enqueue: Callable[[], object]) -> None:
+    def _later(self, key: str, delay: float, action: Callable[[], object]) -> None:
         async def run() -> None:
-            enqueue()
+            action()
 
         self._clock.schedule(key, delay, run)
 
@@ -341,9 +342,20 @@ class WebhookDispatcher:
             lane.working += 1
             try:
                 await self._work_lane(session_id, lane)
+            except Exception:
+                # Reading the lane's next deliveries failed: the worker goes on, the lane is tried later.
+                log.exception("webhook deliveries of session %s failed unexpectedly", session_id)
+                self._staff_later(session_id, lane)
             finally:
                 lane.working -= 1
                 self._note_activity(session_id, lane)
+
+    def _staff_later(self, session_id: int, lane: _Lane) -> None:
+        def staff() -> None:
+            if self._lanes.get(session_id) is lane:
+                self._staff(session_id, lane)
+
+        self._later(f"webhook-lane:{session_id}", self._settings.retry_delay, staff)
 
     async def _work_lane(self, session_id: int, lane: _Lane) -> None:
         """Attempt the lane's queued deliveries one after another while the lane has room for this worker."""

@@ -279,3 +279,27 @@ def test_session_status_reaches_the_receiver_as_documented(hooked: TestClient) -
     ]
     assert bodies[2]["event"] == "qrcode.updated"
     assert bodies[2]["data"]["qr"].startswith("2@")
+
+
+def test_a_lane_whose_next_deliveries_cannot_be_read_is_tried_again(hooked: TestClient, monkeypatch) -> None:
+    webhooks = hooked.app.state.core.webhooks
+    webhooks.settings = msgspec.structs.replace(webhooks.settings, lane_window=1)
+    refill = webhooks._refill
+    failures = []
+
+    async def failing_once(session_id, lane):  # noqa: ANN001, ANN202
+        if not failures:
+            failures.append(session_id)
+            raise RuntimeError("the database went away")
+        await refill(session_id, lane)
+
+    monkeypatch.setattr(webhooks, "_refill", failing_once)
+    point_webhook(hooked, inbox_url("reread", fail=1), RECEIVED)
+    for n in range(3):
+        inject(hooked, {"from": "+15550001111", "text": f"m{n}"})  # m2 waits in the database
+    advance(hooked, 5)
+    texts = [r["body"]["data"]["messages"]["messageBody"] for r in arrived(hooked, "reread")]
+    assert (texts, failures) == (["m0", "m0", "m1"], [CONNECTED_ID])
+    advance(hooked, 5)
+    texts = [r["body"]["data"]["messages"]["messageBody"] for r in arrived(hooked, "reread")]
+    assert texts == ["m0", "m0", "m1", "m2"]
