@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from emulator.domain.events import EVENT_ALIASES, Event
@@ -28,12 +29,19 @@ def listening(session: Session) -> bool:
 
 
 def wanted(session: Session, event: Event) -> bool:
-    subscribed = {EVENT_ALIASES.get(name, name) for name in session.webhook_events or ()}
-    if event.event not in subscribed:
+    if event.event not in _subscribed(tuple(session.webhook_events or ())):
         return False
     kind = chat_kind(event.event, event.data)
+    if kind is None:
+        return True
     ignored = {GROUP: session.ignore_groups, CHANNEL: session.ignore_channels, BROADCAST: session.ignore_broadcasts}
-    return not (kind is not None and ignored[kind])
+    return not ignored[kind]
+
+
+@functools.lru_cache(maxsize=1024)
+def _subscribed(events: tuple[str, ...]) -> frozenset[str]:
+    """A session's event list under the documented names: asked for every event, so kept."""
+    return frozenset(EVENT_ALIASES.get(name, name) for name in events)
 
 
 def chat_kind(event: str, data: Any) -> str | None:
