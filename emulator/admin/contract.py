@@ -14,6 +14,7 @@ import msgspec
 from litestar import get
 
 from emulator.admin.guard import open_admin_route
+from emulator.admin.session_ids import SESSION_ID_PARAMETER
 from emulator.admin.routes import (
     AccountChangeBody,
     AdvanceBody,
@@ -229,6 +230,7 @@ ADMIN_CONTRACT = Contract(
         RuleSpec: {"route": "POST /api/send-message", "times": 2, "action": {"type": "error", "status": 503}},
     },
     rate_limited=False,
+    path_parameters={"session_id": SESSION_ID_PARAMETER},
 )
 
 

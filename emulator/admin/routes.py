@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from emulator.admin.guard import open_admin_route
+from emulator.admin.session_ids import SessionId, named_session, session_filter
 from emulator.http.requests import core_of
 from emulator.faces.wasenderapi.responses import ok, session_json
 from emulator.http.timestamps import iso
@@ -48,15 +49,12 @@ class AdvanceBody(msgspec.Struct):
 
 
 class EventsQuery(msgspec.Struct):
-    session_id: int | None = None
+    session_id: SessionId | None = None
     event: str | None = None
 
 
-def _session(request: Request[Any, Any, Any], session_id: FromPath[int]) -> Session:
-    session = core_of(request).sessions.get(session_id)
-    if session is None:
-        raise errors.NotFound(errors.SESSION_NOT_FOUND)
-    return session
+def _session(request: Request[Any, Any, Any], session_id: str) -> Session:
+    return named_session(core_of(request), session_id)
 
 
 def _account_json(account: Account) -> dict[str, Any]:
@@ -133,19 +131,19 @@ class AdminController(Controller):
         core_of(request).rate_limiter.enabled = body.enabled
         return ok(_rate_limits_json(request))
 
-    @post("/sessions/{session_id:int}/scan", status_code=HTTP_200_OK)
-    async def scan(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @post("/sessions/{session_id:str}/scan", status_code=HTTP_200_OK)
+    async def scan(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         session = await core_of(request).sessions.scan(_session(request, session_id))
         return ok(session_json(session))
 
-    @post("/sessions/{session_id:int}/status", status_code=HTTP_200_OK)
-    async def force_status(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @post("/sessions/{session_id:str}/status", status_code=HTTP_200_OK)
+    async def force_status(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         body = parse_body(ForcedStatusBody, await request.body())
         session = await core_of(request).sessions.force_status(_session(request, session_id), Status(body.status))
         return ok(session_json(session))
 
-    @get("/sessions/{session_id:int}/presence")
-    async def presence(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @get("/sessions/{session_id:str}/presence")
+    async def presence(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         history = await core_of(request).sessions.presence_history(_session(request, session_id))
         return ok([{**msgspec.structs.asdict(p), "occurred_at": iso(p.occurred_at)} for p in history])
 
@@ -174,5 +172,6 @@ class AdminController(Controller):
     @get("/events")
     async def events(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         query = parse_query(EventsQuery, request.query_params)
-        journal = core_of(request).bus.journal(query.session_id, query.event)
+        core = core_of(request)
+        journal = core.bus.journal(session_filter(core, query.session_id), query.event)
         return ok([msgspec.structs.asdict(e) for e in journal])

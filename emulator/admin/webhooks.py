@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.admin.guard import open_admin_route
+from emulator.admin.session_ids import SessionId, named_session, session_filter
 from emulator.http.requests import core_of
 from emulator.http.body_limits import MEDIA_MAX_BODY
 from emulator.faces.wasenderapi.errors import error_body
@@ -31,7 +32,7 @@ IDLE_POLL_SECONDS = 0.005
 
 
 class DeliveriesQuery(msgspec.Struct):
-    session_id: int | None = None
+    session_id: SessionId | None = None
     event: str | None = None
     outcome: Literal["pending", "delivered", "failed"] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1000
@@ -130,19 +131,18 @@ def _backlog_json(pending: Backlog, lane: LaneFigures, now: float) -> dict[str, 
 class WebhookAdminController(Controller):
     path = "/admin"
 
-    @post("/sessions/{session_id:int}/inbound", status_code=HTTP_200_OK, request_max_body_size=MEDIA_MAX_BODY)
-    async def inbound(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @post("/sessions/{session_id:str}/inbound", status_code=HTTP_200_OK, request_max_body_size=MEDIA_MAX_BODY)
+    async def inbound(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         core = core_of(request)
-        session = core.sessions.get(session_id)
-        if session is None:
-            raise errors.NotFound(errors.SESSION_NOT_FOUND)
+        session = named_session(core, session_id)
         inbound = parse_body(Inbound, await request.body())
         return ok(await core.inbound.inject(session, inbound, str(request.base_url)))
 
     @get("/webhooks/deliveries")
     async def deliveries(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         query = parse_query(DeliveriesQuery, request.query_params)
-        found = await core_of(request).webhooks.deliveries(query.session_id, query.event, query.outcome, query.limit)
+        core = core_of(request)
+        found = await core.webhooks.deliveries(session_filter(core, query.session_id), query.event, query.outcome, query.limit)
         return ok([_delivery_json(delivery, attempts) for delivery, attempts in found])
 
     @get("/webhooks/deliveries/{delivery_id:int}")

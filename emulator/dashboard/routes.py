@@ -19,6 +19,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.admin.guard import ADMIN_TOKEN_IN_QUERY
+from emulator.admin.session_ids import named_session
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.views import bubble, chat_row, session_card
@@ -77,13 +78,6 @@ def feed_of(request: Request[Any, Any, Any]) -> LiveFeed:
     return request.app.state.feed  # type: ignore[no-any-return]
 
 
-def _session(core: Core, session_id: int) -> Session:
-    session = core.sessions.get(session_id)
-    if session is None:
-        raise errors.NotFound(errors.SESSION_NOT_FOUND)
-    return session
-
-
 def _card(core: Core, session: Session) -> dict[str, Any]:
     return session_card(session, core.accounts.get(session.account_id))
 
@@ -96,32 +90,32 @@ class DashboardController(Controller):
         core = core_of(request)
         return ok([_card(core, session) for session in core.sessions.all()])
 
-    @post("/sessions/{session_id:int}/connect", status_code=HTTP_200_OK)
-    async def connect(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @post("/sessions/{session_id:str}/connect", status_code=HTTP_200_OK)
+    async def connect(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         """Connect as its owner would, so a QR code appears to scan."""
         core = core_of(request)
-        session = _session(core, session_id)
+        session = named_session(core, session_id)
         owner = core.accounts.get(session.account_id)
         assert owner is not None, "a session always belongs to a stored account"
         await core.sessions.connect(session, owner)
         return ok(_card(core, session))
 
-    @post("/sessions/{session_id:int}/restart", status_code=HTTP_200_OK)
-    async def restart(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @post("/sessions/{session_id:str}/restart", status_code=HTTP_200_OK)
+    async def restart(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         core = core_of(request)
-        session = await core.sessions.restart(_session(core, session_id))
+        session = await core.sessions.restart(named_session(core, session_id))
         return ok(_card(core, session))
 
-    @get("/sessions/{session_id:int}/chats")
-    async def chats(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @get("/sessions/{session_id:str}/chats")
+    async def chats(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         core = core_of(request)
-        return ok([chat_row(chat) for chat in core.chats.of_session(_session(core, session_id).id)])
+        return ok([chat_row(chat) for chat in core.chats.of_session(named_session(core, session_id).id)])
 
-    @get("/sessions/{session_id:int}/messages")
-    async def messages(self, request: Request[Any, Any, Any], session_id: FromPath[int]) -> dict[str, Any]:
+    @get("/sessions/{session_id:str}/messages")
+    async def messages(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
         """A page of one chat, newest first: `before` the oldest id the page already shows."""
         core = core_of(request)
-        session = _session(core, session_id)
+        session = named_session(core, session_id)
         query = parse_query(MessagesQuery, request.query_params)
         wanted = ChatFilter(session_id=session.id, remote_jid=query.chat, before_id=query.before)
         page = await core.messages.chat_page(wanted, query.limit)

@@ -14,6 +14,8 @@ _VALUE = {c: i for i, c in enumerate(_CROCKFORD)}
 _HEAD_CHARS, _ID_CHARS = 10, 16
 
 SESSION, MESSAGE, GROUP, REQUEST = "sess_", "msg_", "grp_", "req_"
+# What a public id looks like, in either case (Crockford's alphabet has no I, L, O or U).
+ULID_PATTERN = "[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}"
 
 
 def _base32(number: int, width: int) -> str:

@@ -260,6 +260,8 @@ class Contract(NamedTuple):
     body_examples: dict[type, dict[str, Any]]
     rate_limited: bool
     webhooks: dict[str, Any] | None = None
+    # Path parameters this document describes otherwise than the vendor's: name -> schema, example.
+    path_parameters: dict[str, dict[str, Any]] = {}
 
 
 SESSIONS = "/api/whatsapp-sessions"
@@ -469,17 +471,23 @@ def _query_parameters(query: type, schemas: dict[str, Any]) -> list[dict[str, An
     ]
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
+def _path_parameters(path: str, overrides: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "integer" if name in INTEGER_PATH_PARAMETERS else "string"},
-            **({"example": PATH_EXAMPLES[name]} if name in PATH_EXAMPLES else {}),
+            **overrides.get(name, _path_parameter(name)),
         }
         for name in re.findall(r"\{(\w+)\}", path)
     ]
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    return {
+        "schema": {"type": "integer" if name in INTEGER_PATH_PARAMETERS else "string"},
+        **({"example": PATH_EXAMPLES[name]} if name in PATH_EXAMPLES else {}),
+    }
 
 
 RATE_LIMIT_HEADERS = {
@@ -607,7 +615,7 @@ def _security(op: Operation) -> list[dict[str, Any]]:
 
 
 def _operation(op: Operation, path: str, schemas: dict[str, Any], contract: Contract) -> dict[str, Any]:
-    parameters = _path_parameters(path) + (_query_parameters(op.query, schemas) if op.query else [])
+    parameters = _path_parameters(path, contract.path_parameters) + (_query_parameters(op.query, schemas) if op.query else [])
     built: dict[str, Any] = {
         "summary": op.summary if path == op.path else f"{op.summary} (alias of {op.path})",
         "operationId": operation_id(op.method, path),
