@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar import Request, Response
+from litestar.exceptions import MethodNotAllowedException
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
@@ -20,3 +21,10 @@ def by_path_prefix(faces: Mapping[str, Handler], default: Handler) -> Handler:
         return default(request, exc)
 
     return handle
+
+
+def allowed_methods(exc: MethodNotAllowedException) -> str:
+    """The methods the path serves, in a stable order, for an `Allow` header: Litestar adds OPTIONS
+    to every route by itself, which no vendor lists."""
+    listed = (exc.headers or {}).get("allow", "").split(", ")
+    return ", ".join(sorted(m for m in listed if m and m != "OPTIONS"))

@@ -12,10 +12,11 @@ import logging
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 
 from emulator.http.requests import core_of
 from emulator.http.timestamps import iso
+from emulator.http.route_misses import allowed_methods
 from emulator.domain.accounts import NO_SUBSCRIPTION, SESSION_LIMIT_REACHED
 from emulator.domain.errors import DomainError, ValidationFailed
 from emulator.faces.sendapi.public_ids import REQUEST, public_id
@@ -26,6 +27,7 @@ MISSING_API_KEY = ("missing_api_key", 4010, "No API key provided. Send it as 'Au
 INVALID_API_KEY = ("invalid_api_key", 4011, "The API key is invalid or has been revoked.")
 RATE_LIMITED = ("rate_limit_exceeded", 4029, "Too many requests. Retry after the time in Retry-After.")
 NOT_FOUND, CONFLICT, VALIDATION = ("not_found", 4040), ("conflict", 4090), ("validation_error", 4220)
+METHOD_NOT_ALLOWED = ("method_not_allowed", 4050)
 # The domain's refusals in SendAPI's words: plan problems are 402s on its error-codes page.
 _PLAN_ERRORS = {
     NO_SUBSCRIPTION: (402, "subscription_required", 4020),
@@ -37,7 +39,7 @@ _BY_STATUS = {
     401: (401, "invalid_api_key", 4011),
     403: (403, "insufficient_scope", 4030),
     404: (404, *NOT_FOUND),
-    405: (405, "method_not_allowed", 4050),
+    405: (405, *METHOD_NOT_ALLOWED),
     413: (413, "payload_too_large", 4130),
     422: (422, *VALIDATION),
 }
@@ -97,6 +99,16 @@ def _from_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if exc.status_code == 400:
         status, error_type, code = 400, "invalid_request_error", 4000
     return _answer(request, SendApiError(status, error_type, code, str(exc.detail)))
+
+
+def route_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
+    return _answer(request, SendApiError(404, *NOT_FOUND, f"No route matches {request.method} {request.url.path}."))
+
+
+def method_not_allowed(request: Request[Any, Any, Any], exc: MethodNotAllowedException) -> Response[Any]:
+    allowed = allowed_methods(exc)
+    message = f"{request.url.path} does not serve {request.method}; it serves {allowed}."
+    return _answer(request, SendApiError(405, *METHOD_NOT_ALLOWED, message, headers={"Allow": allowed}))
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

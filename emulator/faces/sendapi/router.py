@@ -13,8 +13,10 @@ from emulator.faces.sendapi.messages import MESSAGE_ROUTES
 from emulator.faces.sendapi.sessions import SESSION_ROUTES
 from emulator.faces.sendapi.webhooks import WEBHOOK_ROUTES
 
+SENDAPI_PATH = "/sendapi/v1"
+
 SENDAPI_ROUTER = Router(
-    path="/sendapi/v1",
+    path=SENDAPI_PATH,
     route_handlers=[*SESSION_ROUTES, *MESSAGE_ROUTES, *ACCOUNT_ROUTES, *GROUP_ROUTES, *WEBHOOK_ROUTES],
     middleware=[rate_limit_middleware],
     exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

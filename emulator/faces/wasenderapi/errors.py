@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFou
 
 from emulator.domain.errors import DomainError, ValidationFailed
 from emulator.http.body_limits import CLOSING_STATUSES
+from emulator.http.route_misses import allowed_methods
 
 log = logging.getLogger("emulator")
 
@@ -36,8 +37,7 @@ def route_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Re
 
 
 def method_not_allowed(request: Request[Any, Any, Any], exc: MethodNotAllowedException) -> Response[Any]:
-    # Litestar answers OPTIONS on every route by itself; the service lists only real methods.
-    allowed = ", ".join(m for m in (exc.headers or {}).get("allow", "").split(", ") if m and m != "OPTIONS")
+    allowed = allowed_methods(exc)
     message = (
         f"The {request.method} method is not supported for route {request.url.path.lstrip('/')}."
         f" Supported methods: {allowed}."
