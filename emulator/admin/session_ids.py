@@ -19,7 +19,7 @@ from emulator.faces.sendapi.public_ids import ULID_PATTERN, integer_id
 
 # No session has this number: a filter on it finds nothing.
 NO_SESSION = -1
-SESSION_ID_PATTERN = f"^([0-9]{{1,19}}|{SENDAPI_SESSION}{ULID_PATTERN})$"
+SESSION_ID_PATTERN = f"^([0-9]+|{SENDAPI_SESSION}{ULID_PATTERN})$"
 SESSION_ID_DESCRIPTION = "The session's integer id, or a face's public id for it (SendAPI's sess_...)."
 # In a path or a query: the integer, or a face's public id.
 SessionId = Annotated[str, msgspec.Meta(pattern=SESSION_ID_PATTERN, description=SESSION_ID_DESCRIPTION)]

@@ -51,7 +51,8 @@ class _Held(NamedTuple):
     url: str
     signature: str
     body: bytes
-    event_id: int
+    event_id: int | None
+    signature_header: str | None = None
 
 
 class _Lane:
@@ -182,12 +183,25 @@ class WebhookDispatcher:
         translate = self._translators.get(session.face)
         bodies = [(event.event, envelope(event, session.api_key))] if translate is None else translate(event, session)
         for name, body in bodies:
-            held = _Held(session.id, name, session.webhook_url, session.webhook_secret, body, event.id)
-            rule = self._faults.fire_webhook(session.id, name) if self._faults and self._faults.webhook_rules else None
-            if rule is None:
-                self.enqueue(*held)
-            else:
-                self._inject(rule, held)
+            self.deliver(session.id, name, session.webhook_url, session.webhook_secret, body, event.id)
+
+    def deliver(
+        self,
+        session_id: int,
+        event: str,
+        url: str,
+        signature: str,
+        body: bytes,
+        event_id: int | None,
+        signature_header: str | None = None,
+    ) -> None:
+        """Deliver one event's body to one URL, unless a webhook fault rule delays, doubles or reorders it."""
+        held = _Held(session_id, event, url, signature, body, event_id, signature_header)
+        rule = self._faults.fire_webhook(session_id, event) if self._faults and self._faults.webhook_rules else None
+        if rule is None:
+            self._enqueue_held(held)
+        else:
+            self._inject(rule, held)
 
     async def redeliver(self, delivery_id: int) -> Delivery | None:
         """A new delivery of a stored one's request, behind the session's pending ones."""
@@ -230,10 +244,10 @@ class WebhookDispatcher:
         if isinstance(action, faults.WebhookDelayAction):
             mark = f"delayed {action.seconds:g} s by {rule.label}"
             self._fault_timers += 1
-            self._later(f"webhook-delay:{self._fault_timers}", action.seconds, lambda: self.enqueue(*held, mark))
+            self._later(f"webhook-delay:{self._fault_timers}", action.seconds, lambda: self._enqueue_held(held, mark))
         elif isinstance(action, faults.WebhookDuplicateAction):
             for _ in range(2):
-                self.enqueue(*held, f"duplicated by {rule.label}")
+                self._enqueue_held(held, f"duplicated by {rule.label}")
         else:
             assert isinstance(action, faults.WebhookReorderAction)
             waiting = self._held.setdefault(held.session_id, [])
@@ -248,7 +262,13 @@ class WebhookDispatcher:
         """Deliver the events a reorder fault held, newest first."""
         self._clock.cancel(_reorder_key(session_id))
         for held in reversed(self._held.pop(session_id, [])):
-            self.enqueue(*held, mark)
+            self._enqueue_held(held, mark)
+
+    def _enqueue_held(self, held: _Held, injected: str | None = None) -> Delivery:
+        return self.enqueue(
+            held.session_id, held.event, held.url, held.signature, held.body, held.event_id, injected,
+            signature_header=held.signature_header,
+        )
 
     def _later(self, key: str, delay: float, action: Callable[[], object]) -> None:
         async def run() -> None:

@@ -1,6 +1,6 @@
 """SendAPI's webhooks: the network's message events in SendAPI's words, signed, for the account's
-webhooks and a session's own `webhook_url`, through the one delivery machinery (its retries, log
-and per-session order).
+webhooks and a session's own `webhook_url`, through the one delivery machinery (its retries, log,
+per-session order and webhook fault rules).
 
 Envelope `{"event", "timestamp": ISO, "data"}`; header `X-SendAPI-Signature: sha256=<hex
 HMAC-SHA256(secret, raw body)>`. An account webhook signs with its own secret, a session's
@@ -129,7 +129,7 @@ class SendApiWebhooks:
         name, data = translated
         body = _encode({"event": name, "timestamp": iso(event.timestamp), "data": data})
         for url, secret in self._targets(session, name):
-            self._dispatcher.enqueue(session.id, name, url, signature(secret, body), body, signature_header=SIGNATURE_HEADER)
+            self._dispatcher.deliver(session.id, name, url, signature(secret, body), body, event.id, SIGNATURE_HEADER)
 
     def _targets(self, session: Session, name: str) -> list[tuple[str, str]]:
         targets = [(session.webhook_url, session.webhook_secret)] if session.webhook_url else []

@@ -120,3 +120,42 @@ def test_an_inactive_webhook_and_other_faces_sessions_get_nothing(hooked: TestCl
     hooked.post(SEND, json={"session_id": session["id"], "to": "+15551234567", "message": "hi"}, headers=HEADERS)
     _advance(hooked, 30)
     assert receiver.requests == []
+
+
+# Webhook fault rules apply to SendAPI's deliveries as to any face's ---------------------------------
+
+
+def _faulted_events(
+    hooked: TestClient, receiver: Receiver, action: dict[str, Any], event: str, times: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Send one message with a webhook fault rule on its session: what arrived, verified, and the delivery log."""
+    session = connected_session(hooked)
+    secret = hooked.post(WEBHOOKS, json={"url": receiver.url, "events": ["*"]}, headers=HEADERS).json()["data"]["secret"]
+    rule = {"session_id": session["numeric_id"], "event": event, "times": times, "action": action}
+    assert hooked.post("/admin/faults", json=rule).status_code == 201
+    hooked.post(SEND, json={"session_id": session["id"], "to": "+15551234567", "message": "hi"}, headers=HEADERS)
+    _advance(hooked, 60)
+    bodies = [verified(secret, headers, raw) for headers, raw in receiver.requests]
+    log = hooked.get("/admin/webhooks/deliveries", params={"session_id": session["id"]}).json()["data"]
+    return bodies, log
+
+
+def test_a_duplicate_rule_doubles_a_sendapi_event_with_the_same_event_id(hooked: TestClient, receiver: Receiver) -> None:
+    bodies, log = _faulted_events(hooked, receiver, {"type": "webhook_duplicate"}, "message.sent", 1)
+    assert [b["event"] for b in bodies] == ["message.sent", "message.sent", "message.delivered", "message.read"]
+    assert bodies[0] == bodies[1]
+    doubled = [d for d in log if d["injected"] == "duplicated by rule-1"]
+    assert len(doubled) == 2 and doubled[0]["event_id"] == doubled[1]["event_id"] is not None
+    assert {d["headers"]["X-SendAPI-Signature"] for d in doubled} == {doubled[0]["headers"]["X-SendAPI-Signature"]}
+
+
+def test_a_delay_rule_lets_the_later_sendapi_events_pass(hooked: TestClient, receiver: Receiver) -> None:
+    bodies, log = _faulted_events(hooked, receiver, {"type": "webhook_delay", "seconds": 30}, "message.sent", 1)
+    assert [b["event"] for b in bodies] == ["message.delivered", "message.read", "message.sent"]
+    assert [d["injected"] for d in log if d["event"] == "message.sent"] == ["delayed 30 s by rule-1"]
+
+
+def test_a_reorder_rule_delivers_sendapi_events_newest_first(hooked: TestClient, receiver: Receiver) -> None:
+    bodies, log = _faulted_events(hooked, receiver, {"type": "webhook_reorder", "window": 3}, "message.*", 3)
+    assert [b["event"] for b in bodies] == ["message.read", "message.delivered", "message.sent"]
+    assert {d["injected"] for d in log} == {"reordered by rule-1"}
