@@ -20,6 +20,7 @@ from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
 from emulator.faces import ACCOUNT_KEY_PREFIXES, QR_POLICIES, WASEND
 from emulator.faces.sendapi.events import SendApiWebhooks
+from emulator.faces.sendapi.idempotency import IdempotencyKeys
 from emulator.faces.wasend.webhooks import waha_translator
 from emulator.fixtures import Fixtures, load_fixtures
 from emulator.ids import IdGenerator
@@ -64,6 +65,7 @@ class Core:
             self.db, self.clock, self.ids, self.sessions, self.messages, self.webhooks
         )
         self.bus.subscribe(self.sendapi_webhooks.on_event)
+        self.sendapi_idempotency = IdempotencyKeys(self.db, self.clock)
         self.inbox = CaptureInbox()
         self.rate_limiter = RateLimiter(settings.concurrency_limit)
         self.rate_limiter.enabled = settings.rate_limits_enabled

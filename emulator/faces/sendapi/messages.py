@@ -16,10 +16,10 @@ from emulator.domain.rate_limits import DAY, Rule
 from emulator.domain.sessions import Session, Status
 from emulator.store.messages import HistoryFilter
 from emulator.faces import SENDAPI
-from emulator.faces.sendapi import idempotency
 from emulator.faces.sendapi.access import calling_account
 from emulator.faces.sendapi.drafts import SendBody, draft_of
 from emulator.faces.sendapi.groups import group_jid
+from emulator.faces.sendapi.idempotency import IdempotencyConflict
 from emulator.faces.sendapi.errors import RATE_LIMITED, SendApiError, invalid, not_found
 from emulator.faces.sendapi.public_ids import MESSAGE, integer_id
 from emulator.faces.sendapi.sessions import own_session
@@ -83,7 +83,10 @@ async def send(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         return 201, await send_one(request, account, parse_body(SendBody, raw))
 
     key = request.headers.get("idempotency-key")
-    status, body = await idempotency.once(core, account.id, key, raw, core.clock.now(), act)
+    try:
+        status, body = await core.sendapi_idempotency.once(account.id, key, raw, act)
+    except IdempotencyConflict as taken:
+        raise SendApiError(409, *taken.refusal, param="Idempotency-Key") from None
     return Response(body, status_code=status)
 
 

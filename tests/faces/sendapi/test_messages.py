@@ -3,14 +3,16 @@ pipeline, history with its filters and pages, one message, and Idempotency-Key."
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
+from emulator.faces.sendapi.idempotency import KEPT_SECONDS
 from emulator.faces.sendapi.public_ids import MESSAGE, integer_id
 from emulator.store.messages import HistoryFilter
-from tests.conftest import CONNECTED_ID, CONNECTED_KEY, auth
+from tests.conftest import CONNECTED_ID, CONNECTED_KEY, auth, make_client
 from tests.faces.sendapi.helpers import BASE, HEADERS, connected_session
 
 SEND, MESSAGES = f"{BASE}/whatsapp/send", f"{BASE}/whatsapp/messages"
@@ -167,3 +169,48 @@ def test_the_same_idempotency_key_sends_once_and_another_body_is_a_conflict(clie
     assert client.get(MESSAGES, headers=HEADERS).json()["meta"]["total"] == 1
     client.post(SEND, json=body, headers={**HEADERS, "Idempotency-Key": "another"})
     assert client.get(MESSAGES, headers=HEADERS).json()["meta"]["total"] == 2
+
+
+IDEMPOTENT = {**HEADERS, "Idempotency-Key": "0f8e6c2d-9a4b-4c1e-8f3a-7b6d5e4c3b2a"}
+
+
+def _sent_total(client: TestClient) -> int:
+    return client.get(MESSAGES, headers=HEADERS).json()["meta"]["total"]
+
+
+def test_an_idempotency_key_survives_a_restart_and_is_kept_a_day(tmp_path: Path) -> None:
+    db = str(tmp_path / "state.db")
+    with make_client(db=db) as client:
+        session = connected_session(client)
+        body = {"session_id": session["id"], "to": TO, "message": "once"}
+        first = client.post(SEND, json=body, headers=IDEMPOTENT)
+        assert first.status_code == 201
+    with make_client(db=db) as client:
+        again = client.post(SEND, json=body, headers=IDEMPOTENT)
+        assert (again.status_code, again.json()) == (201, first.json()) and _sent_total(client) == 1
+        assert client.post(SEND, json={**body, "message": "other"}, headers=IDEMPOTENT).json()["error"]["code"] == 4091
+        _advance(client, KEPT_SECONDS + 1)
+        later = client.post(SEND, json=body, headers=IDEMPOTENT)
+        assert later.status_code == 201 and later.json()["id"] != first.json()["id"] and _sent_total(client) == 2
+        # The expired record was replaced by the new answer.
+        assert client.post(SEND, json=body, headers=IDEMPOTENT).json() == later.json() and _sent_total(client) == 2
+
+
+def test_a_reset_forgets_idempotency_keys(client: TestClient) -> None:
+    session = connected_session(client)
+    body = {"session_id": session["id"], "to": TO, "message": "once"}
+    first = client.post(SEND, json=body, headers=IDEMPOTENT).json()
+    client.post("/admin/reset")
+    session = connected_session(client)
+    assert session["id"] == first["session_id"]  # the same ids after a reset
+    other = client.post(SEND, json={**body, "message": "after the reset"}, headers=IDEMPOTENT)
+    assert other.status_code == 201 and other.json()["content"] == {"body": "after the reset"}
+    assert _sent_total(client) == 1
+
+
+def test_a_refused_send_leaves_its_key_free(client: TestClient) -> None:
+    session = connected_session(client)
+    refused = client.post(SEND, json={"session_id": session["id"], "to": "not a number", "message": "x"}, headers=IDEMPOTENT)
+    assert refused.status_code == 422
+    sent = client.post(SEND, json={"session_id": session["id"], "to": TO, "message": "x"}, headers=IDEMPOTENT)
+    assert sent.status_code == 201 and _sent_total(client) == 1
