@@ -513,6 +513,10 @@ class MessageService:
     async def counts(self, session_ids: tuple[int, ...]) -> dict[int, int]:
         return await store.counts_by_session(self._db, session_ids)
 
+    async def sent_times(self, session: Session, since: float, limit: int) -> list[float]:
+        """When the session sent its latest messages from `since` on (deleted ones too), newest first, at most `limit`."""
+        return await store.sent_times(self._db, session.id, since, limit)
+
     def in_flight(self, message_id: int) -> Message | None:
         """A sent message still moving through its delivery steps, from memory (no query)."""
         return self._in_flight.get(message_id)

@@ -172,6 +172,15 @@ async def counts_by_session(db: Database, session_ids: tuple[int, ...]) -> dict[
     return {row[0]: row[1] for row in rows}
 
 
+async def sent_times(db: Database, session_id: int, since: float, limit: int) -> list[float]:
+    """When the session sent its latest messages from `since` on (deleted ones too), newest first, at most `limit`."""
+    rows = await db.fetch_all(
+        "SELECT created_at FROM messages WHERE session_id = ? AND from_me = 1 AND created_at >= ? ORDER BY id DESC LIMIT ?",
+        (session_id, since, limit),
+    )
+    return [row[0] for row in rows]
+
+
 async def chat_page(
     db: Database, message_type: type[MessageT], wanted: ChatFilter, limit: int | None, offset: int = 0
 ) -> list[MessageT]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -53,20 +54,34 @@ def sending_session(request: Request[Any, Any, Any], account: Account, given: st
     return connected[0]
 
 
-def _within_cap(request: Request[Any, Any, Any], session: Session) -> None:
+async def _sends_counted(request: Request[Any, Any, Any], session: Session, rule: Rule, now: float) -> list[float]:
+    """When the session sent the messages that count against `rule` now, newest first, at most its limit."""
+    messages = core_of(request).messages
+    if rule.period == DAY:
+        return await messages.sent_times(session, now // DAY * DAY, rule.limit)
+    # The last `period` seconds: a send made exactly `period` ago no longer counts.
+    since = now - rule.period
+    return [at for at in await messages.sent_times(session, since, rule.limit) if at > since]
+
+
+async def _within_cap(request: Request[Any, Any, Any], session: Session) -> None:
+    """The cap counts what the session really sent (its stored messages), so it holds across a restart."""
     core = core_of(request)
     if core.settings.sendapi_whatsapp_cap != "on" or not core.rate_limiter.enabled:
         return
-    decision = core.rate_limiter.hit(f"sendapi:session:{session.id}|whatsapp", WHATSAPP_CAP, core.clock.now())
-    if not decision.allowed:
-        retry = {"Retry-After": str(decision.retry_after)}
-        raise SendApiError(429, *RATE_LIMITED[:2], decision.message, "session_id", retry)
+    now = core.clock.now()
+    for rule in WHATSAPP_CAP:
+        sent = await _sends_counted(request, session, rule, now)
+        if len(sent) >= rule.limit:
+            frees_at = now // DAY * DAY + DAY if rule.period == DAY else sent[-1] + rule.period
+            retry = {"Retry-After": str(max(1, math.ceil(frees_at - now)))}
+            raise SendApiError(429, *RATE_LIMITED[:2], rule.message, "session_id", retry)
 
 
 async def send_one(request: Request[Any, Any, Any], account: Account, body: SendBody) -> dict[str, Any]:
     session = sending_session(request, account, body.session_id)
     draft, content = draft_of(body)
-    _within_cap(request, session)
+    await _within_cap(request, session)
     # A group is addressed by its grp_ id, or by its JID as on the network.
     to = group_jid(body.to) or body.to
     message = await core_of(request).messages.send(session, draft, to, content, str(request.base_url))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 from litestar.testing import TestClient
 
 from tests.conftest import make_client
@@ -78,3 +81,35 @@ def test_the_per_session_cap_is_off_by_default_and_refuses_the_31st_message_a_mi
         assert capped.get(MESSAGES, headers=HEADERS).json()["meta"]["total"] == 30
         capped.post("/admin/clock/advance", json={"seconds": 60})
         assert capped.post(f"{BASE}/whatsapp/send", json=body, headers=HEADERS).status_code == 201
+
+
+def test_the_cap_counts_what_was_really_sent_so_a_restart_keeps_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "state.db")
+    with make_client(db=db, sendapi_whatsapp_cap="on") as capped:
+        session = connected_session(capped)
+        send = {"session_id": session["id"], "to": "+15551234567", "message": "x"}
+        # A refused send is not sent, so it does not count.
+        assert capped.post(f"{BASE}/whatsapp/send", json={**send, "to": "nobody"}, headers=HEADERS).status_code == 422
+        for _ in range(30):
+            assert capped.post(f"{BASE}/whatsapp/send", json=send, headers=HEADERS).status_code == 201
+        capped.post("/admin/clock/advance", json={"seconds": 20})
+    with make_client(db=db, sendapi_whatsapp_cap="on") as capped:
+        refused = capped.post(f"{BASE}/whatsapp/send", json=send, headers=HEADERS)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "40"
+        assert refused.json()["error"]["message"] == "This WhatsApp session may send 30 messages per minute."
+        # Up to 1,000 a day, 30 each minute: 970 more, in bulks of 30 a minute apart.
+        bulk = {"session_id": session["id"], "recipients": ["+15551234567"] * 30, "content": "x"}
+        for _ in range(32):
+            capped.post("/admin/clock/advance", json={"seconds": 60})
+            assert capped.post(BULK, json=bulk, headers=HEADERS).json()["accepted"] == 30
+        capped.post("/admin/clock/advance", json={"seconds": 60})
+        assert capped.post(BULK, json={**bulk, "recipients": ["+15551234567"] * 11}, headers=HEADERS).json()["accepted"] == 10
+        now = capped.get("/admin/clock").json()["data"]["now"]
+    with make_client(db=db, sendapi_whatsapp_cap="on") as capped:
+        capped.post("/admin/clock/advance", json={"seconds": 60})
+        refused = capped.post(f"{BASE}/whatsapp/send", json=send, headers=HEADERS)
+        assert refused.json()["error"]["message"] == "This WhatsApp session may send 1,000 messages per day."
+        assert int(refused.headers["retry-after"]) == math.ceil(86_400 - (now + 60) % 86_400)
+        assert capped.get(MESSAGES, headers=HEADERS).json()["meta"]["total"] == 1_000
+        capped.post("/admin/clock/advance", json={"seconds": int(refused.headers["retry-after"])})
+        assert capped.post(f"{BASE}/whatsapp/send", json=send, headers=HEADERS).status_code == 201
