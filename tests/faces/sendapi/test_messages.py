@@ -11,8 +11,7 @@ from litestar.testing import TestClient
 
 from emulator.faces.sendapi.idempotency import KEPT_SECONDS
 from emulator.faces.sendapi.public_ids import MESSAGE, integer_id
-from emulator.store.messages import HistoryFilter
-from tests.conftest import CONNECTED_ID, CONNECTED_KEY, auth, make_client
+from tests.conftest import make_client
 from tests.faces.sendapi.helpers import BASE, HEADERS, connected_session
 
 SEND, MESSAGES = f"{BASE}/whatsapp/send", f"{BASE}/whatsapp/messages"
@@ -137,23 +136,6 @@ def test_history_filters_and_pages(client: TestClient) -> None:
     assert paged["meta"] == {"total": 5, "page": 3, "per_page": 2, "last_page": 3}
     assert client.get(MESSAGES, params={"per_page": 101}, headers=HEADERS).status_code == 422
     assert client.get(MESSAGES, params={"from_date": "yesterday"}, headers=HEADERS).json()["error"]["param"] == "from_date"
-
-
-def test_a_sendapi_session_and_a_wasenderapi_session_message_each_other(client: TestClient) -> None:
-    session = connected_session(client)
-    client.post(SEND, json={"session_id": session["id"], "to": WASENDER_PHONE, "message": "hello wasender"},
-                headers=HEADERS)  # fmt: skip
-    reply = client.post("/api/send-message", json={"to": session["phone_number"], "text": "hello sendapi"},
-                        headers=auth(CONNECTED_KEY))  # fmt: skip
-    assert reply.status_code == 200
-    _advance(client, 30)
-    core = client.app.state.core
-    received = client.blocking_portal.call(core.messages.history, HistoryFilter(session_ids=(CONNECTED_ID,), from_me=False), 1, 10)
-    assert [m.message for m in received.messages] == [{"conversation": "hello wasender"}]
-    inbound = client.get(MESSAGES, params={"direction": "in"}, headers=HEADERS).json()["data"]
-    assert [(m["from"], m["content"]["body"], m["session_id"]) for m in inbound] == [
-        (WASENDER_PHONE, "hello sendapi", session["id"])
-    ]
 
 
 def test_the_same_idempotency_key_sends_once_and_another_body_is_a_conflict(client: TestClient) -> None:

@@ -3,9 +3,6 @@ envelope, filtered by the registered list, signed with X-SendAPI-Signature, in o
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import CONNECTED_KEY, auth
-from tests.faces.sendapi.helpers import BASE, HEADERS, connected_session
+from tests.faces.sendapi.helpers import BASE, HEADERS, connected_session, verified
 from tests.webhooks.support import Receiver, make_hooked_client, wait_idle
 
 WEBHOOKS, SEND = f"{BASE}/webhooks", f"{BASE}/whatsapp/send"
@@ -31,13 +28,6 @@ def receiver() -> Iterator[Receiver]:
 def hooked() -> Iterator[TestClient]:
     with make_hooked_client() as test_client:
         yield test_client
-
-
-def verified(secret: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
-    """SendAPI's recipe: HMAC-SHA256 of the raw body with the secret, hex, after `sha256=`."""
-    expected = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["x-sendapi-signature"], expected)
-    return json.loads(raw)
 
 
 def _advance(client: TestClient, seconds: float) -> None:
