@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 from litestar import get
 
+from emulator.admin.faults import AdminRuleSpec
 from emulator.admin.guard import open_admin_route
 from emulator.admin.session_ids import SESSION_ID_PARAMETER
 from emulator.admin.routes import (
@@ -43,7 +44,6 @@ from emulator.faces.wasenderapi.media import EncryptBody
 from emulator.dashboard.routes import MessagesQuery
 from emulator.admin.webhooks import BacklogQuery, DeliveriesQuery, IdleQuery, InboxQuery, SettingsChange
 from emulator.domain.events import Event
-from emulator.domain.faults import RuleSpec
 from emulator.domain.inbound import Inbound
 from emulator.webhooks.settings import WebhookSettings
 
@@ -177,7 +177,7 @@ ADMIN_OPERATIONS = (
     ),
     Operation(
         "post", "/admin/faults", "Add a fault rule: an error, latency, a timeout, a reset, a cut or HTML body, a failed or "
-        "lost send, a dropped session, a late, doubled or reordered webhook", ADMIN, ok(FAULT_RULE), RuleSpec, status=201,
+        "lost send, a dropped session, a late, doubled or reordered webhook", ADMIN, ok(FAULT_RULE), AdminRuleSpec, status=201,
     ),
     Operation(
         "get", "/admin/faults", "The fault rules, with how often each matched and fired", ADMIN,
@@ -227,7 +227,7 @@ ADMIN_CONTRACT = Contract(
         Inbound: {"from": "+15557771111", "text": "hello"},
         AdvanceBody: {"seconds": 60},
         NewAccountBody: {"plan": "trial"},
-        RuleSpec: {"route": "POST /api/send-message", "times": 2, "action": {"type": "error", "status": 503}},
+        AdminRuleSpec: {"route": "POST /api/send-message", "times": 2, "action": {"type": "error", "status": 503}},
     },
     rate_limited=False,
     path_parameters={"session_id": SESSION_ID_PARAMETER},

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from emulator.admin.session_ids import SessionId, session_number
 from emulator.http.requests import core_of
 from emulator.faces.wasenderapi.responses import ok
 from emulator.http.validation import parse_body
@@ -16,6 +17,22 @@ from emulator.domain import errors
 from emulator.domain.faults import FaultBook, Rule, RuleSpec
 
 RULE_NOT_FOUND = "The specified fault rule was not found."
+NAMES_NO_SESSION = "The session id names no session."
+
+
+class AdminRuleSpec(RuleSpec, forbid_unknown_fields=True):
+    """A fault rule as the admin API takes it: its session named by any face's id for it."""
+
+    session_id: Annotated[int, msgspec.Meta(ge=1, le=2**53)] | SessionId | None = None
+
+
+def _rule_spec(core: Any, written: AdminRuleSpec) -> RuleSpec:
+    fields = msgspec.structs.asdict(written)
+    if isinstance(written.session_id, str):
+        fields["session_id"] = session_number(core, written.session_id)
+        if fields["session_id"] is None:
+            raise errors.ValidationFailed({"session_id": [NAMES_NO_SESSION]})
+    return RuleSpec(**fields)
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:
@@ -46,7 +63,7 @@ class FaultAdminController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
-        spec = parse_body(RuleSpec, await request.body())
+        spec = _rule_spec(core_of(request), parse_body(AdminRuleSpec, await request.body()))
         return ok(rule_json(_book(request).add(spec)))
 
     @get("/")

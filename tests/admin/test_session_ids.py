@@ -69,3 +69,16 @@ def test_an_id_that_names_no_session_of_its_face_finds_nothing(client: TestClien
         assert client.get("/admin/events", params={"session_id": given}).json()["data"] == []
     assert client.get("/admin/events", params={"session_id": "someone"}).status_code == 422
     assert _status(client, session) == "pending"
+
+
+def test_a_fault_rule_names_its_session_by_a_public_id_and_a_made_up_one_is_refused(client: TestClient) -> None:
+    session = _sendapi_session(client)
+    drop = {"session_id": session["id"], "action": {"type": "drop_session", "status": "logged_out", "delay": 5}}
+    added = client.post("/admin/faults", json=drop)
+    assert added.status_code == 201 and added.json()["data"]["session_id"] == session["numeric_id"]
+    client.post(f"/admin/sessions/{session['id']}/scan")
+    client.post("/admin/clock/advance", json={"seconds": 5})
+    assert _status(client, session) == "disconnected"
+    refused = client.post("/admin/faults", json={**drop, "session_id": public_id(SESSION, CONNECTED_ID)})
+    assert refused.status_code == 422 and refused.json()["errors"] == {"session_id": ["The session id names no session."]}
+    assert [rule["id"] for rule in client.get("/admin/faults").json()["data"]["rules"]] == [added.json()["data"]["id"]]

@@ -121,8 +121,9 @@ def _faulted_events(
     """Send one message with a webhook fault rule on its session: what arrived, verified, and the delivery log."""
     session = connected_session(hooked)
     secret = hooked.post(WEBHOOKS, json={"url": receiver.url, "events": ["*"]}, headers=HEADERS).json()["data"]["secret"]
-    rule = {"session_id": session["numeric_id"], "event": event, "times": times, "action": action}
-    assert hooked.post("/admin/faults", json=rule).status_code == 201
+    rule = {"session_id": session["id"], "event": event, "times": times, "action": action}
+    added = hooked.post("/admin/faults", json=rule)
+    assert added.status_code == 201 and added.json()["data"]["session_id"] == session["numeric_id"]
     hooked.post(SEND, json={"session_id": session["id"], "to": "+15551234567", "message": "hi"}, headers=HEADERS)
     _advance(hooked, 60)
     bodies = [verified(secret, headers, raw) for headers, raw in receiver.requests]
