@@ -17,7 +17,7 @@ from emulator.config import Settings
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.dashboard.routes import DASHBOARD_ROUTES
-from emulator.faces.sendapi import errors as sendapi_errors
+from emulator.faces.sendapi import unrouted as sendapi_unrouted
 from emulator.faces.sendapi.router import SENDAPI_PATH, SENDAPI_ROUTER
 from emulator.faces.wasend.app import WASEND_PATH, wasend_router
 from emulator.faces.wasend.errors import route_miss
@@ -57,10 +57,10 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         exception_handlers={  # type: ignore[arg-type]
             **EXCEPTION_HANDLERS,
             NotFoundException: by_path_prefix(
-                {WASEND_PATH: route_miss, SENDAPI_PATH: sendapi_errors.route_not_found}, route_not_found
+                {WASEND_PATH: route_miss, SENDAPI_PATH: sendapi_unrouted.route_not_found}, route_not_found
             ),
             MethodNotAllowedException: by_path_prefix(
-                {WASEND_PATH: route_miss, SENDAPI_PATH: sendapi_errors.method_not_allowed}, method_not_allowed
+                {WASEND_PATH: route_miss, SENDAPI_PATH: sendapi_unrouted.method_not_allowed}, method_not_allowed
             ),
         },
         # Faults before rate limits: an injected failure spends no rate limit, as a proxy's would not.

@@ -7,12 +7,16 @@ from litestar.types import Message, Send
 from emulator.domain.rate_limits import Decision
 
 
+def rate_header_values(decision: Decision) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": str(decision.limit),
+        "x-ratelimit-remaining": str(decision.remaining),
+        "x-ratelimit-reset": str(decision.reset_at),
+    }
+
+
 def rate_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"x-ratelimit-limit", str(decision.limit).encode()),
-        (b"x-ratelimit-remaining", str(decision.remaining).encode()),
-        (b"x-ratelimit-reset", str(decision.reset_at).encode()),
-    ]
+    return [(name.encode(), value.encode()) for name, value in rate_header_values(decision).items()]
 
 
 def with_headers(send: Send, decision: Decision) -> Send:

@@ -70,21 +70,25 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
-        key = key_of(headers) or ""
-        account = account_of_key(core, key) if key else None
-        identity = f"sendapi:account:{account.id}" if account else f"sendapi:key:{key}"
-        now = core.clock.now()
-        decision = core.rate_limiter.hit(identity, PLAN_RULES[account.plan if account else "none"], now)
+        decision = counted(core, headers)
         if not decision.allowed:
-            await _refuse(send, decision, now)
+            await send_refusal(send, decision, _encode(refusal_body(core, decision)))
             return
         await app(scope, receive, with_headers(send, decision))
 
     return middleware
 
 
-async def _refuse(send: Send, decision: Decision, now: float) -> None:
+def counted(core: Any, headers: Any) -> Decision:
+    """Count one request of the caller's key against its plan."""
+    key = key_of(headers) or ""
+    account = account_of_key(core, key) if key else None
+    identity = f"sendapi:account:{account.id}" if account else f"sendapi:key:{key}"
+    return core.rate_limiter.hit(identity, PLAN_RULES[account.plan if account else "none"], core.clock.now())  # type: ignore[no-any-return]
+
+
+def refusal_body(core: Any, decision: Decision) -> dict[str, Any]:
     error_type, code, _ = RATE_LIMITED
-    body = error_body(now, error_type, code, decision.message)
+    body = error_body(core.clock.now(), error_type, code, decision.message)
     body["error"]["retry_after"] = decision.retry_after
-    await send_refusal(send, decision, _encode(body))
+    return body

@@ -1,5 +1,6 @@
 """What no SendAPI route takes is still answered in SendAPI's error body: an unknown path is a 404,
-a method its path does not serve a 405 with Allow; paths outside /sendapi/v1 keep their face's body."""
+a method its path does not serve a 405 with Allow, both counted against the key with the rate-limit
+headers; paths outside /sendapi/v1 keep their face's body."""
 
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ def test_a_method_the_path_does_not_serve_is_a_sendapi_405(client: TestClient, m
     response = client.request(method, BASE + path, headers=HEADERS)
     message = _sendapi_error(response, 405, "method_not_allowed", 4050)
     assert response.headers["allow"] == allowed and message.endswith(f"it serves {allowed}.")
+
+
+def test_unrouted_requests_count_against_the_key_and_carry_its_headers(client: TestClient) -> None:
+    remaining = [
+        int(client.request(method, BASE + path, headers=HEADERS).headers["x-ratelimit-remaining"])
+        for method, path in (("GET", "/whatsapp/sessions"), ("GET", "/nope"), ("PATCH", "/whatsapp/sessions"))
+    ]
+    assert remaining == [599, 598, 597]
+    client.put("/admin/accounts/1", json={"plan": "trial"})
+    for _ in range(60):
+        client.get(BASE + "/nope", headers=HEADERS)
+    refused = client.get(BASE + "/nope", headers=HEADERS)
+    _sendapi_error(refused, 429, "rate_limit_exceeded", 4029)
+    assert refused.headers["x-ratelimit-remaining"] == "0" and int(refused.headers["retry-after"]) > 0
 
 
 def test_other_paths_keep_their_own_faces_bodies(client: TestClient) -> None:
