@@ -39,7 +39,7 @@ class DeliveriesQuery(msgspec.Struct):
 
 
 class BacklogQuery(msgspec.Struct):
-    session_id: int | None = None
+    session_id: SessionId | None = None
 
 
 class IdleQuery(msgspec.Struct):
@@ -163,7 +163,7 @@ class WebhookAdminController(Controller):
     async def backlog(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         session_id = parse_query(BacklogQuery, request.query_params).session_id
         core = core_of(request)
-        found = await core.webhooks.backlog(session_id)
+        found = await core.webhooks.backlog(session_filter(core, session_id))
         now = core.clock.now()
         return ok([_backlog_json(pending, lane, now) for pending, lane in found])
 

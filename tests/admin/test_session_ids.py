@@ -58,6 +58,21 @@ def test_events_and_deliveries_filter_by_a_public_id_as_by_the_integer() -> None
         assert read("/admin/webhooks/deliveries", session["id"])[0]["event"] == "message.received"
 
 
+def test_the_backlog_filters_by_a_public_id_as_by_the_integer() -> None:
+    with make_hooked_client() as client:
+        session = _sendapi_session(client, webhook_url=inbox_url("failing", fail=100))
+        client.post(f"/admin/sessions/{session['id']}/scan")
+        client.post(f"/admin/sessions/{session['id']}/inbound", json={"from": "+15557771111", "text": "hi"})
+        arrived(client, "failing")
+
+        def backlog(given: str | int) -> list:
+            return client.get("/admin/webhooks/backlog", params={"session_id": given}).json()["data"]
+
+        assert [(row["session_id"], row["pending"]) for row in backlog(session["id"])] == [(session["numeric_id"], 1)]
+        assert backlog(session["id"]) == backlog(session["numeric_id"])
+        assert backlog(public_id(SESSION, CONNECTED_ID)) == []
+
+
 def test_an_id_that_names_no_session_of_its_face_finds_nothing(client: TestClient) -> None:
     session = _sendapi_session(client)
     # The WasenderAPI session's integer written as a SendAPI id, and a SendAPI id with a wrong character.
