@@ -16,6 +16,7 @@ from emulator.domain.groups import GroupService
 from emulator.domain.inbound import InboundService
 from emulator.domain.media import MediaService
 from emulator.domain.messages import MessageService
+from emulator.domain.reactions import ReactionService
 from emulator.domain.rate_limits import DAY, RateLimiter
 from emulator.domain.sessions import SessionService
 from emulator.faces import ACCOUNT_KEY_PREFIXES, QR_POLICIES, WASEND
@@ -49,11 +50,13 @@ class Core:
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)
         self.chats = ChatService(self.db, self.clock, self.bus)
+        self.reactions = ReactionService(self.db, self.clock)
         self.messages = MessageService(
-            self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats, self.media
+            self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts, self.groups, self.chats, self.media,
+            self.reactions,
         )
         self.inbound = InboundService(
-            self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats, self.contacts
+            self.db, self.clock, self.ids, self.bus, self.messages, self.media, self.chats, self.contacts, self.reactions
         )
         self.delivery_process = DeliveryProcess()
         self.webhooks = WebhookDispatcher(

@@ -108,7 +108,8 @@ CHAT = obj(id=STRING, name=NULLABLE_STRING, is_group=BOOLEAN, unread_count=INTEG
 BUBBLE = obj(
     id=INTEGER, key_id=STRING, from_me=BOOLEAN, sender=NULLABLE_STRING, kind=STRING, text=NULLABLE_STRING,
     status=STRING, sent_at=STRING, edited=BOOLEAN, deleted=BOOLEAN, media={"type": ["object", "null"]},
-    quoted={"type": ["object", "null"]}, reaction=NULLABLE_STRING, poll={"type": ["object", "null"]},
+    quoted={"type": ["object", "null"]}, reactions=list_of(obj(emoji=STRING, from_me=BOOLEAN, by=STRING)),
+    poll={"type": ["object", "null"]},
 )  # fmt: skip
 FAULT_RULE = obj(
     id=INTEGER, label=STRING, action={"type": "object"}, route=NULLABLE_STRING, session_id=NULLABLE_INTEGER,

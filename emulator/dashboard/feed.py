@@ -1,58 +1,57 @@
-"""The dashboard's live feed: every published event, fanned out to the open event streams.
-
-It also remembers the reactions it saw, since a reaction is an event, not a stored message,
-and a chat drawn later should still show it.
+"""The dashboard's live feed: every published event and every change of a fault rule, fanned
+out to the open event streams, each encoded once however many pages follow.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from emulator.domain.events import Event, EventBus
+import msgspec
+from litestar.response import ServerSentEventMessage
 
-# Events a slow page has not taken yet; past that it misses some and reloads what it shows.
+from emulator.admin.faults import rule_json
+from emulator.domain.events import Event, EventBus
+from emulator.domain.faults import FaultBook, Rule
+
+# Messages a slow page has not taken yet; past that it misses some and reloads what it shows.
 STREAM_BACKLOG = 1000
+_encode = msgspec.json.Encoder().encode
+
+Stream = asyncio.Queue[ServerSentEventMessage | None]
 
 
 class LiveFeed:
     def __init__(self) -> None:
-        self._streams: set[asyncio.Queue[Event | None]] = set()
-        self._reactions: dict[tuple[int, str], str] = {}
+        self._streams: set[Stream] = set()
 
     @classmethod
-    def following(cls, bus: EventBus) -> LiveFeed:
+    def following(cls, bus: EventBus, faults: FaultBook) -> LiveFeed:
         feed = cls()
         bus.subscribe(feed.on_event)
+        faults.watch(feed.on_rule_change)
         return feed
 
     def on_event(self, event: Event) -> None:
-        if event.id == 1:
-            self._reactions.clear()  # the journal started over: the emulator was reset
-        if event.event == "messages.reaction":
-            self._remember_reactions(event)
-        for stream in self._streams:
-            if stream.full():
-                stream.get_nowait()
-                stream.put_nowait(None)  # tells the page it lost events
-            else:
-                stream.put_nowait(event)
+        if self._streams:
+            self._fan_out(ServerSentEventMessage(event="change", id=event.id, data=_encode(event).decode()))
 
-    def open_stream(self) -> asyncio.Queue[Event | None]:
-        stream: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=STREAM_BACKLOG)
+    def on_rule_change(self, rule: Rule, removed: bool) -> None:
+        if self._streams:
+            change = {"removed": rule.id} if removed else {"rule": rule_json(rule)}
+            self._fan_out(ServerSentEventMessage(event="fault", data=_encode(change).decode()))
+
+    def open_stream(self) -> Stream:
+        stream: Stream = asyncio.Queue(maxsize=STREAM_BACKLOG)
         self._streams.add(stream)
         return stream
 
-    def close_stream(self, stream: asyncio.Queue[Event | None]) -> None:
+    def close_stream(self, stream: Stream) -> None:
         self._streams.discard(stream)
 
-    def reaction_to(self, session_id: int, key_id: str) -> str | None:
-        return self._reactions.get((session_id, key_id))
-
-    def _remember_reactions(self, event: Event) -> None:
-        for item in event.data:
-            key = (event.session_id, item["key"]["id"])
-            emoji = item["reaction"]["text"]
-            if emoji:
-                self._reactions[key] = emoji
+    def _fan_out(self, message: ServerSentEventMessage) -> None:
+        for stream in self._streams:
+            if stream.full():
+                stream.get_nowait()
+                stream.put_nowait(None)  # tells the page it lost messages
             else:
-                self._reactions.pop(key, None)
+                stream.put_nowait(message)

@@ -71,6 +71,8 @@ async def dashboard_asset(name: FromPath[str]) -> Response[bytes]:
 class MessagesQuery(msgspec.Struct):
     chat: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     before: Annotated[int, msgspec.Meta(ge=1, le=MAX_MESSAGE_ID)] = MAX_MESSAGE_ID
+    # Given, the page holds the messages just newer than this id instead (and `before` is not read).
+    after: Annotated[int, msgspec.Meta(ge=0, le=MAX_MESSAGE_ID)] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
 
 
@@ -113,17 +115,22 @@ class DashboardController(Controller):
 
     @get("/sessions/{session_id:str}/messages")
     async def messages(self, request: Request[Any, Any, Any], session_id: FromPath[str]) -> dict[str, Any]:
-        """A page of one chat, newest first: `before` the oldest id the page already shows."""
+        """A page of one chat, newest first: `before` the oldest id the page already shows, or
+        `after` the newest."""
         core = core_of(request)
         session = named_session(core, session_id)
         query = parse_query(MessagesQuery, request.query_params)
-        wanted = ChatFilter(session_id=session.id, remote_jid=query.chat, before_id=query.before)
+        before, after = (query.before, None) if query.after is None else (None, query.after)
+        # Reactions show on the messages they react to, not as bubbles of their own.
+        wanted = ChatFilter(
+            session_id=session.id, remote_jid=query.chat, before_id=before, after_id=after, without_reactions=True
+        )
         page = await core.messages.chat_page(wanted, query.limit)
-        feed = feed_of(request)
+        reactions = await core.reactions.on([message.id for message in page])
         bubbles = []
         for message in page:
             votes = await polls.votes_on(core.db, message.id) if message.kind == "poll" else None
-            bubbles.append(bubble(message, feed.reaction_to(session.id, message.key_id), votes))
+            bubbles.append(bubble(message, reactions.get(message.id, []), votes))
         return ok(bubbles)
 
     @get("/messages/{message_id:int}/media", opt=TOKEN_IN_QUERY)
@@ -143,7 +150,8 @@ class DashboardController(Controller):
 
     @get("/stream", opt=TOKEN_IN_QUERY)
     async def stream(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
-        """Every published event as it happens; a `lost` event when the page fell behind."""
+        """Every published event as it happens (`change`), every change of a fault rule (`fault`);
+        a `lost` event when the page fell behind."""
         return ServerSentEvent(_events(feed_of(request)))
 
 
@@ -153,14 +161,11 @@ async def _events(feed: LiveFeed) -> AsyncIterator[ServerSentEventMessage]:
         yield ServerSentEventMessage(event="ready", data="{}")
         while True:
             try:
-                event = await asyncio.wait_for(stream.get(), KEEPALIVE_SECONDS)
+                message = await asyncio.wait_for(stream.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 yield ServerSentEventMessage(comment="keep-alive")
                 continue
-            if event is None:
-                yield ServerSentEventMessage(event="lost", data="{}")
-            else:
-                yield ServerSentEventMessage(event="change", id=event.id, data=msgspec.json.encode(event).decode())
+            yield ServerSentEventMessage(event="lost", data="{}") if message is None else message
     finally:
         feed.close_stream(stream)
 

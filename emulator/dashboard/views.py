@@ -8,6 +8,7 @@ from emulator.domain.accounts import Account
 from emulator.domain.chats import Chat
 from emulator.domain.message_content import message_body
 from emulator.domain.messages import Message
+from emulator.domain.reactions import Reaction
 from emulator.domain.sessions import Session, Status, qr_png_data_url
 from emulator.faces.wasenderapi.responses import session_json
 from emulator.http.timestamps import iso
@@ -43,7 +44,7 @@ def chat_row(chat: Chat) -> dict[str, Any]:
     }
 
 
-def bubble(message: Message, reaction: str | None, votes: list[tuple[str, list[str]]] | None) -> dict[str, Any]:
+def bubble(message: Message, reactions: list[Reaction], votes: list[tuple[str, list[str]]] | None) -> dict[str, Any]:
     content = message.message
     inner = _inner(content)
     return {
@@ -59,7 +60,7 @@ def bubble(message: Message, reaction: str | None, votes: list[tuple[str, list[s
         "deleted": message.deleted_at is not None,
         "media": _media(message, inner),
         "quoted": _quoted(inner),
-        "reaction": reaction,
+        "reactions": [{"emoji": r.emoji, "from_me": r.from_me, "by": r.reactor} for r in reactions],
         "poll": _poll(content, votes),
     }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -175,6 +175,10 @@ def route_key(method: str, template: str) -> str:
     return method.upper() + " " + _TYPED_PARAMETER.sub(r"{\1}", template)
 
 
+# Told of every change of a rule: put in force, counted (it matched, and maybe fired), removed (True).
+RuleWatcher = Callable[[Rule, bool], None]
+
+
 class FaultBook:
     """The rules in force, with what fired; sessions are dropped and brought back on the clock."""
 
@@ -190,6 +194,15 @@ class FaultBook:
         # Every "METHOD /path" of the API, and those that send a message.
         self.routes: frozenset[str] = frozenset()
         self.send_routes: frozenset[str] = frozenset()
+        self._watchers: list[RuleWatcher] = []
+
+    def watch(self, watcher: RuleWatcher) -> None:
+        self._watchers.append(watcher)
+
+    def _changed(self, rule: Rule, removed: bool = False) -> None:
+        """The one place a rule's change is told."""
+        for watcher in self._watchers:
+            watcher(rule, removed)
 
     def add(self, spec: RuleSpec) -> Rule:
         """Check `spec`, then put it in force; a ValidationFailed stores nothing."""
@@ -203,6 +216,7 @@ class FaultBook:
             self.request_rules.append(rule)
         else:
             self._arm_drop(rule)
+        self._changed(rule)
         return rule
 
     def check_scenario(self, specs: Iterable[RuleSpec]) -> None:
@@ -225,6 +239,7 @@ class FaultBook:
         self.request_rules = [r for r in self.request_rules if r is not rule]
         self.webhook_rules = [r for r in self.webhook_rules if r is not rule]
         self._clock.cancel(_drop_key(rule))
+        self._changed(rule, removed=True)
         return True
 
     def clear(self, restart_ids: bool = False) -> None:
@@ -241,16 +256,21 @@ class FaultBook:
     def fire(self, candidates: list[Rule], session_id: int | None, recipient: str | None) -> Rule | None:
         """The first rule among `candidates` that concerns the request and fires on it."""
         for rule in candidates:
-            if rule.concerns(session_id, recipient) and rule.fires():
+            if rule.concerns(session_id, recipient) and self._fires(rule):
                 return rule
         return None
 
     def fire_webhook(self, session_id: int, event: str) -> Rule | None:
         for rule in self.webhook_rules:
             pattern = rule.spec.event or "*"
-            if rule.concerns(session_id, None) and fnmatch.fnmatchcase(event, pattern) and rule.fires():
+            if rule.concerns(session_id, None) and fnmatch.fnmatchcase(event, pattern) and self._fires(rule):
                 return rule
         return None
+
+    def _fires(self, rule: Rule) -> bool:
+        fired = rule.fires()
+        self._changed(rule)
+        return fired
 
     async def drop_session(self, rule: Rule) -> None:
         """Drop the rule's session if it is connected, and bring it back later if asked."""
@@ -272,7 +292,7 @@ class FaultBook:
         assert isinstance(action, DropSessionAction) and action.delay is not None
 
         async def drop() -> None:
-            if rule.fires():
+            if self._fires(rule):
                 await self.drop_session(rule)
 
         self._clock.schedule(_drop_key(rule), action.delay, drop)

@@ -23,6 +23,7 @@ from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.media import MediaService, accepted_file_type, decode_base64_upload
 from emulator.domain.message_content import ContactCard, Draft, Location, compose
 from emulator.domain.messages import Message, MessageService
+from emulator.domain.reactions import ReactionService
 from emulator.domain.sessions import Session, Status
 from emulator.ids import IdGenerator
 from emulator.store import polls
@@ -128,6 +129,7 @@ class InboundService:
         media: MediaService,
         chats: ChatService,
         contacts: ContactService,
+        reactions: ReactionService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -137,6 +139,7 @@ class InboundService:
         self._media = media
         self._chats = chats
         self._contacts = contacts
+        self._reactions = reactions
 
     async def inject(self, session: Session, inbound: Inbound, base_url: str) -> dict[str, Any]:
         """Make `inbound` happen to `session`; answers what it made (a message's id and key, ...)."""
@@ -193,8 +196,9 @@ class InboundService:
 
     async def _reaction(self, session: Session, inbound: Inbound) -> dict[str, Any]:
         assert inbound.reaction is not None
-        _sender(inbound)
+        reactor = str(_sender(inbound))
         target = await self._stored(session, inbound.reaction.message, "reaction.message")
+        await self._reactions.react(target.id, reactor, False, inbound.reaction.emoji)
         reaction = {
             "text": inbound.reaction.emoji,
             "key": target.key,

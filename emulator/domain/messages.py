@@ -35,6 +35,7 @@ from emulator.domain.network import (
     behaviour_named,
     behaviour_of,
 )
+from emulator.domain.reactions import ReactionService
 from emulator.domain.sessions import Session, SessionService, Status
 from emulator.ids import IdGenerator
 from emulator.store import messages as store
@@ -115,6 +116,7 @@ class MessageService:
         groups: GroupService,
         chats: ChatService,
         media: MediaService,
+        reactions: ReactionService,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -125,6 +127,7 @@ class MessageService:
         self._groups = groups
         self._chats = chats
         self._media = media
+        self._reactions = reactions
         self._next_id = FIRST_MESSAGE_ID
         # Sent messages still moving through their delivery steps, and the steps, by due time.
         self._in_flight: dict[int, Message] = {}
@@ -396,6 +399,7 @@ class MessageService:
             raise errors.NotAllowed(errors.NOT_CONNECTED, also_as_error=False)
         target = await self.by_key(session, key_id, remote_jid, from_me)
         reaction = {"key": target.key, "text": emoji, "senderTimestampMs": int(self._clock.now() * 1000)}
+        await self._reactions.react(target.id, self._own_jid(session), True, emoji)
         return await self._store_new(
             session, None, from_me=True, remote_jid=target.remote_jid, kind="reaction",
             content={"reaction": emoji, "messageId": key_id}, message={"reactionMessage": reaction}, status=SENT,

@@ -116,17 +116,20 @@ class HistoryFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ChatFilter(msgspec.Struct, frozen=True, kw_only=True):
-    """Which messages of one chat a page shows: below an id, one direction or both, some statuses,
-    a time span; deleted ones too unless `visible_only`."""
+    """Which messages of one chat a page shows: below an id (or those just above one), one
+    direction or both, some statuses, a time span; deleted ones too unless `visible_only`;
+    reaction messages too unless `without_reactions`."""
 
     session_id: int
     remote_jid: str
     before_id: int | None = None
+    after_id: int | None = None
     from_me: bool | None = None
     statuses: tuple[int, ...] | None = None
     since: float | None = None
     until: float | None = None
     visible_only: bool = False
+    without_reactions: bool = False
 
 
 def _narrowed(clauses: list[str], params: list[Any], wanted: HistoryFilter | ChatFilter) -> tuple[str, list[Any]]:
@@ -185,18 +188,24 @@ async def chat_page(
     db: Database, message_type: type[MessageT], wanted: ChatFilter, limit: int | None, offset: int = 0
 ) -> list[MessageT]:
     """Up to `limit` (None: all) messages of one chat as `wanted` narrows it, newest first, after
-    skipping `offset`."""
+    skipping `offset` (from the newest, or with an `after_id` from the oldest)."""
     clauses, params = ["session_id = ?", "remote_jid = ?"], [wanted.session_id, wanted.remote_jid]
-    if wanted.before_id is not None:
-        clauses.append("id < ?")
-        params.append(wanted.before_id)
+    for bound, clause in ((wanted.before_id, "id < ?"), (wanted.after_id, "id > ?")):
+        if bound is not None:
+            clauses.append(clause)
+            params.append(bound)
     if wanted.visible_only:
         clauses.append("deleted_at IS NULL")
+    if wanted.without_reactions:
+        clauses.append("kind != 'reaction'")
     where, params = _narrowed(clauses, params, wanted)
     every_row = -1  # SQLite's LIMIT for no limit
     params += [every_row if limit is None else limit, offset]
-    rows = await db.fetch_all(f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?", params)
-    return [_message(message_type, row) for row in rows]
+    # Read through messages_by_chat (migration 0015) either way; those just after an id come oldest first.
+    order = "ASC" if wanted.after_id is not None else "DESC"
+    rows = await db.fetch_all(f"{_SELECT} WHERE {where} ORDER BY id {order} LIMIT ? OFFSET ?", params)
+    page = [_message(message_type, row) for row in rows]
+    return page[::-1] if wanted.after_id is not None else page
 
 
 # Through the partial index messages_by_next_step: only the rows with a step ahead are read.

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
+from pathlib import Path
+
 from litestar.testing import TestClient
 
-from tests.conftest import CONNECTED_ID, DISCONNECTED_ID, PAT, auth, make_client
+from emulator.config import DEFAULT_FIXTURES
+from emulator.faces import WASEND
+from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, auth, make_client
 
 CONTACT = "+15557771111"
 CHAT = "15557771111@s.whatsapp.net"
+WASEND_KEY = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"][WASEND]
 
 
 def _data(response) -> object:  # type: ignore[no-untyped-def]
@@ -62,19 +69,68 @@ def test_a_chat_comes_in_pages_newest_first(client: TestClient) -> None:
     assert [m["text"] for m in first] == ["m4", "m3"]  # type: ignore[index]
     older = _data(client.get(path, params={"chat": CHAT, "limit": 2, "before": ids[3]}))
     assert [m["text"] for m in older] == ["m2", "m1"]  # type: ignore[index]
+    # And back towards the newest: the page just after an id, newest first too.
+    newer = _data(client.get(path, params={"chat": CHAT, "limit": 2, "after": ids[1]}))
+    assert [m["text"] for m in newer] == ["m3", "m2"]  # type: ignore[index]
     chats = _data(client.get(f"/admin/dashboard/sessions/{CONNECTED_ID}/chats"))
     assert [(c["id"], c["unread_count"]) for c in chats] == [(CHAT, 5)]  # type: ignore[index]
 
 
-def test_a_reaction_and_a_vote_show_on_their_messages(client: TestClient) -> None:
+def _page(client: TestClient, session_id: int = CONNECTED_ID, chat: str = CHAT, **params: object) -> list[dict]:
+    return _data(client.get(f"/admin/dashboard/sessions/{session_id}/messages", params={"chat": chat, **params}))  # type: ignore[return-value]
+
+
+def test_a_contact_has_one_reaction_per_message_replaced_or_taken_back(client: TestClient) -> None:
     inbound = f"/admin/sessions/{CONNECTED_ID}/inbound"
     target = _data(client.post(inbound, json={"from": CONTACT, "text": "hello"}))["msgId"]  # type: ignore[index]
-    _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target, "emoji": "🎉"}}))
-    page = _data(client.get(f"/admin/dashboard/sessions/{CONNECTED_ID}/messages", params={"chat": CHAT}))
-    assert page[0]["reaction"] == "🎉"  # type: ignore[index]
+    answer = _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target, "emoji": "🎉"}}))
+    assert _page(client)[0]["reactions"] == [{"emoji": "🎉", "from_me": False, "by": CHAT}]
+    # The webhook event is the one the service sends, whatever is stored.
+    events = _data(client.get("/admin/events", params={"session_id": CONNECTED_ID, "event": "messages.reaction"}))
+    assert events[-1]["data"] == [answer]  # type: ignore[index]
+    _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target, "emoji": "❤️"}}))
+    assert [r["emoji"] for r in _page(client)[0]["reactions"]] == ["❤️"]
     _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target, "emoji": ""}}))
-    page = _data(client.get(f"/admin/dashboard/sessions/{CONNECTED_ID}/messages", params={"chat": CHAT}))
-    assert page[0]["reaction"] is None  # type: ignore[index]
+    assert _page(client)[0]["reactions"] == []
+
+
+def test_a_session_reaction_shows_on_its_target_and_is_no_bubble_of_its_own(client: TestClient) -> None:
+    created = client.post(
+        "/wasend/sessions", json={"sessionName": "Reacting", "phoneNumber": "+15559990001"}, headers=auth(WASEND_KEY)
+    )
+    assert created.status_code == 201, created.text
+    session_id = int(created.json()["uniqueSessionId"])
+    _data(client.post(f"/admin/sessions/{session_id}/scan"))
+    inbound = f"/admin/sessions/{session_id}/inbound"
+    target = _data(client.post(inbound, json={"from": CONTACT, "text": "like this?"}))
+    key_id = target["key"]["id"]  # type: ignore[index]
+    body = {"session": str(session_id), "messageId": f"false_15557771111@c.us_{key_id}", "reaction": "👍"}
+    assert client.put("/wasend/reaction", json=body, headers=auth(WASEND_KEY)).status_code == 200
+    _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target["msgId"], "emoji": "😂"}}))  # type: ignore[index]
+    page = _page(client, session_id)
+    assert [b["text"] for b in page] == ["like this?"]
+    reactions = page[0]["reactions"]
+    assert [(r["emoji"], r["from_me"], r["by"]) for r in reactions] == [("👍", True, "15559990001@s.whatsapp.net"), ("😂", False, CHAT)]
+
+
+def test_reactions_outlive_a_restart(tmp_path: Path) -> None:
+    db = str(tmp_path / "emulator.db")
+    with make_client(db=db) as client:
+        inbound = f"/admin/sessions/{CONNECTED_ID}/inbound"
+        target = _data(client.post(inbound, json={"from": CONTACT, "text": "keep me"}))["msgId"]  # type: ignore[index]
+        _data(client.post(inbound, json={"from": CONTACT, "reaction": {"message": target, "emoji": "🔥"}}))
+    with make_client(db=db) as restarted:
+        assert [r["emoji"] for r in _page(restarted)[0]["reactions"]] == ["🔥"]
+
+
+def test_a_vote_shows_on_its_poll(client: TestClient) -> None:
+    poll = {"question": "Lunch?", "options": ["Pizza", "Salad"], "selectableCount": 1}
+    sent = client.post("/api/send-message", json={"to": CONTACT, "poll": poll}, headers=auth(CONNECTED_KEY))
+    assert sent.status_code == 200, sent.text
+    poll_id = sent.json()["data"]["msgId"]
+    _data(client.post(f"/admin/sessions/{CONNECTED_ID}/inbound", json={"from": CONTACT, "vote": {"message": poll_id, "options": ["Salad"]}}))
+    votes = {o["name"]: o["votes"] for o in _page(client)[0]["poll"]["options"]}
+    assert votes == {"Pizza": 0, "Salad": 1}
 
 
 def test_the_media_of_a_message_comes_back_decrypted(client: TestClient) -> None:

@@ -6,7 +6,6 @@ DASHBOARD_SCREENSHOTS=1 also rewrites the README's screenshots in docs/.
 from __future__ import annotations
 
 import base64
-import os
 import struct
 import zlib
 from collections.abc import Iterator
@@ -18,13 +17,11 @@ from playwright.sync_api import Page, expect
 from wasenderapi import create_sync_wasender
 
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth
+from tests.dashboard.screens import LIVE_MS, admin, bubble, open_chat, open_dashboard, screenshot, session_card
 
-DOCS = Path(__file__).parents[2] / "docs"
 CONTACT = "+15557771111"
 CONTACT_CHAT = "15557771111@s.whatsapp.net"
 INBOX = "dashboard"
-# An SSE change must reach the page well within this.
-LIVE_MS = 1000
 
 
 @pytest.fixture
@@ -32,30 +29,6 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     running = LiveServer("--clock", "virtual", "--seed", "dashboard", log=tmp_path / "server.log")
     yield running
     running.stop()
-
-
-def _admin(server: LiveServer, method: str, path: str, **options: object) -> dict:
-    response = httpx.request(method, f"{server.url}/admin{path}", **options)  # type: ignore[arg-type]
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def _open(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/")
-    expect(page.locator("#live")).to_have_text("live")
-
-
-def _session_card(page: Page, session_id: int):
-    return page.locator(f'[data-session="{session_id}"]')
-
-
-def _bubble(page: Page, text: str):
-    return page.locator("#bubbles .bubble", has_text=text)
-
-
-def _screenshot(page: Page, name: str) -> None:
-    if os.environ.get("DASHBOARD_SCREENSHOTS"):
-        page.screenshot(path=str(DOCS / name))
 
 
 def _small_png() -> str:
@@ -70,9 +43,9 @@ def _small_png() -> str:
 
 
 def test_pairing_a_session_by_its_qr_code_shows_live(page: Page, server: LiveServer) -> None:
-    _open(page, server)
-    expect(_session_card(page, CONNECTED_ID).locator(".status")).to_contain_text("connected")
-    card = _session_card(page, DISCONNECTED_ID)
+    open_dashboard(page, server)
+    expect(session_card(page, CONNECTED_ID).locator(".status")).to_contain_text("connected")
+    card = session_card(page, DISCONNECTED_ID)
     expect(card.locator(".status")).to_contain_text("disconnected")
 
     card.get_by_role("button", name="Connect").click()
@@ -84,10 +57,10 @@ def test_pairing_a_session_by_its_qr_code_shows_live(page: Page, server: LiveSer
     ).json()["data"]["qrCode"]
     expect(qr).to_have_attribute("src", current)
     assert current.startswith("data:image/png;base64,")
-    _screenshot(page, "dashboard-sessions.png")
+    screenshot(page, "dashboard-sessions.png")
 
     # The clock moves past the QR code's lifetime: a new one replaces it on the page.
-    _admin(server, "POST", "/clock/advance", json={"seconds": 45})
+    admin(server, "POST", "/clock/advance", json={"seconds": 45})
     expect(qr).not_to_have_attribute("src", current, timeout=LIVE_MS)
 
     card.get_by_role("button", name="Scan").click()
@@ -95,7 +68,7 @@ def test_pairing_a_session_by_its_qr_code_shows_live(page: Page, server: LiveSer
     expect(qr).to_have_count(0)
 
     # A change made elsewhere shows up too.
-    _admin(server, "POST", f"/sessions/{DISCONNECTED_ID}/status", json={"status": "logged_out"})
+    admin(server, "POST", f"/sessions/{DISCONNECTED_ID}/status", json={"status": "logged_out"})
     expect(card.locator(".status")).to_contain_text("logged out", timeout=LIVE_MS)
 
 
@@ -104,7 +77,7 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     settings = {"webhook_url": inbox_url, "webhook_enabled": True, "webhook_events": ["messages.received", "message.sent"]}
     response = httpx.put(f"{server.api_url}/whatsapp-sessions/{CONNECTED_ID}", json=settings, headers=auth(PAT))
     assert response.status_code == 200, response.text
-    _open(page, server)
+    open_dashboard(page, server)
     page.get_by_role("tab", name="Chats").click()
     page.locator("#chat-session").select_option(str(CONNECTED_ID))
 
@@ -112,7 +85,7 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     page.locator("#compose-from").fill(CONTACT)
     page.locator("#compose-text").fill("Hello from the dashboard")
     page.get_by_role("button", name="Send", exact=True).click()
-    greeting = _bubble(page, "Hello from the dashboard")
+    greeting = bubble(page, "Hello from the dashboard")
     expect(greeting).to_have_class("bubble in")
     expect(page.locator(f'#chat-list [data-chat="{CONTACT_CHAT}"]')).to_be_visible()
 
@@ -120,12 +93,12 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     greeting_id = int(greeting.get_attribute("data-id") or 0)
     sdk = create_sync_wasender(CONNECTED_KEY, base_url=server.api_url)
     sdk.send_text(CONTACT, "Hi! Your order ships today.", replyTo=greeting_id)
-    answer = _bubble(page, "Your order ships today")
+    answer = bubble(page, "Your order ships today")
     expect(answer).to_have_attribute("data-status", "in_progress", timeout=LIVE_MS)
     expect(answer.locator(".quote")).to_contain_text("Hello from the dashboard")
     ticks = answer.locator(".ticks")
     for seconds, status in ((1, "sent"), (1, "delivered"), (2, "read")):
-        _admin(server, "POST", "/clock/advance", json={"seconds": seconds})
+        admin(server, "POST", "/clock/advance", json={"seconds": seconds})
         expect(ticks).to_have_attribute("aria-label", f"Status: {status}", timeout=LIVE_MS)
         expect(answer.locator(".status-name")).to_have_text(status)
 
@@ -134,17 +107,25 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     page.locator("#compose-image").set_input_files(
         files=[{"name": "label.png", "mimeType": "image/png", "buffer": base64.b64decode(_small_png().split(",")[1])}]
     )
-    image = _bubble(page, "Here is the label").locator("img.media")
+    image = bubble(page, "Here is the label").locator("img.media")
     expect(image).to_be_visible()
     # Decrypted by the emulator and drawn: the contact's 48 px wide picture.
     page.wait_for_function("() => document.querySelector('#bubbles img.media').naturalWidth === 48")
     answer.click()
     page.get_by_role("button", name="React to selected").click()
-    expect(answer.get_by_role("img", name="Reaction 👍")).to_be_visible(timeout=LIVE_MS)
-    _screenshot(page, "dashboard-chat.png")
+    reaction = answer.get_by_role("img", name=f"Reactions: 👍 from {CONTACT}")
+    expect(reaction).to_be_visible(timeout=LIVE_MS)
+    expect(reaction).to_have_text("👍")
+    screenshot(page, "dashboard-chat.png")
+
+    # The reaction is the network's, not the page's: a reload shows it again.
+    page.reload()
+    expect(page.locator("#live")).to_have_text("live")
+    open_chat(page, CONNECTED_ID, CONTACT_CHAT)
+    expect(bubble(page, "Your order ships today").get_by_role("img", name=f"Reactions: 👍 from {CONTACT}")).to_be_visible()
+    page.get_by_role("tab", name="Webhooks").click()
 
     # The webhooks the session got: one opened, then delivered again.
-    page.get_by_role("tab", name="Webhooks").click()
     rows = page.locator("#delivery-rows tr")
     expect(rows.first).to_be_visible()
     count = rows.count()
@@ -156,7 +137,7 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
     expect(rows).to_have_count(count + 1)
     newest = max(int(rows.nth(i).get_attribute("data-delivery") or 0) for i in range(count + 1))
     expect(detail.locator("h3")).to_contain_text(f"Delivery {newest}")
-    _admin(server, "GET", "/idle")
+    admin(server, "GET", "/idle")
     page.locator("#filter-outcome").select_option("delivered")
     expect(rows.filter(has_text="pending")).to_have_count(0)
     expect(page.locator("#inbox-list")).to_contain_text(INBOX)
@@ -164,10 +145,9 @@ def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: Li
 
 def test_a_long_chat_loads_page_by_page(page: Page, server: LiveServer) -> None:
     for n in range(120):
-        _admin(server, "POST", f"/sessions/{CONNECTED_ID}/inbound", json={"from": CONTACT, "text": f"line {n}"})
-    _open(page, server)
-    page.get_by_role("tab", name="Chats").click()
-    page.locator(f'#chat-list [data-chat="{CONTACT_CHAT}"]').click()
+        admin(server, "POST", f"/sessions/{CONNECTED_ID}/inbound", json={"from": CONTACT, "text": f"line {n}"})
+    open_dashboard(page, server)
+    open_chat(page, CONNECTED_ID, CONTACT_CHAT)
     bubbles = page.locator("#bubbles .bubble")
     expect(bubbles).to_have_count(50)
     expect(bubbles.last).to_have_text("line 11900:00:00")
@@ -186,7 +166,7 @@ def test_with_an_admin_token_the_page_asks_for_it(page: Page, tmp_path: Path) ->
         page.get_by_label("Admin token").fill("dash-token")
         page.get_by_role("button", name="Open").click()
         expect(page.locator("#live")).to_have_text("live")
-        card = _session_card(page, DISCONNECTED_ID)
+        card = session_card(page, DISCONNECTED_ID)
         card.get_by_role("button", name="Connect").click()
         expect(card.get_by_role("img", name=f"QR code to pair session {DISCONNECTED_ID}")).to_be_visible()
         # The stream carries the token too: a scan from outside shows up.
@@ -195,3 +175,63 @@ def test_with_an_admin_token_the_page_asks_for_it(page: Page, tmp_path: Path) ->
         expect(card.locator(".status")).to_contain_text("connected", timeout=LIVE_MS)
     finally:
         guarded.stop()
+
+
+def test_reactions_outlive_a_restart_of_the_emulator(page: Page, tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    first = LiveServer("--clock", "virtual", "--seed", "dashboard", db=db, log=tmp_path / "first.log")
+    try:
+        inbound = f"/sessions/{CONNECTED_ID}/inbound"
+        liked = admin(first, "POST", inbound, json={"from": CONTACT, "text": "Liked before the restart"})
+        admin(first, "POST", inbound, json={"from": CONTACT, "reaction": {"message": liked["msgId"], "emoji": "❤️"}})
+    finally:
+        first.stop()
+    again = LiveServer("--clock", "virtual", "--seed", "dashboard", db=db, log=tmp_path / "again.log")
+    try:
+        open_dashboard(page, again)
+        open_chat(page, CONNECTED_ID, CONTACT_CHAT)
+        liked_bubble = bubble(page, "Liked before the restart")
+        expect(liked_bubble.get_by_role("img", name=f"Reactions: ❤️ from {CONTACT}")).to_be_visible()
+        # The contact changes theirs: the page follows, live.
+        admin(again, "POST", inbound, json={"from": CONTACT, "reaction": {"message": liked["msgId"], "emoji": "😮"}})
+        expect(liked_bubble.get_by_role("img", name=f"Reactions: 😮 from {CONTACT}")).to_be_visible(timeout=LIVE_MS)
+    finally:
+        again.stop()
+
+
+def test_fault_rules_show_with_their_counts_live_and_go_with_a_button(page: Page, server: LiveServer) -> None:
+    outage = {"route": "POST /api/send-message", "times": 2, "name": "two-503s", "action": {"type": "error", "status": 503}}
+    admin(server, "POST", "/faults", json=outage)
+    slow = {"route": "GET /api/*", "probability": 0.5, "action": {"type": "latency", "min": 0.01, "max": 0.02}}
+    admin(server, "POST", "/faults", json=slow)
+    open_dashboard(page, server)
+    expect(page.get_by_role("tab", name="Faults")).to_contain_text("2")
+    page.get_by_role("tab", name="Faults").click()
+    row = page.locator('#fault-rows [data-rule="1"]')
+    expect(row).to_contain_text("two-503s")
+    expect(row.locator(".match")).to_have_text("POST /api/send-message")
+    expect(row.locator(".when")).to_have_text("next 2")
+    expect(row.locator(".does")).to_have_text("error status=503")
+    expect(row.locator(".fired")).to_have_text("0")
+    expect(page.locator('#fault-rows [data-rule="2"] .when')).to_have_text("every match, with probability 0.5")
+
+    # Sends from a client fire it: the counts move on the page as they happen.
+    for expected_status in (503, 503, 200):
+        sent = httpx.post(f"{server.api_url}/send-message", json={"to": CONTACT, "text": "hi"}, headers=auth(CONNECTED_KEY))
+        assert sent.status_code == expected_status, sent.text
+    expect(row.locator(".fired")).to_have_text("2", timeout=LIVE_MS)
+    expect(row.locator(".matched")).to_have_text("3", timeout=LIVE_MS)
+    expect(row.locator(".state")).to_have_text("spent")
+    screenshot(page, "dashboard-faults.png")
+
+    row.get_by_role("button", name="Delete rule two-503s").click()
+    expect(row).to_have_count(0, timeout=LIVE_MS)
+    assert [rule["id"] for rule in admin(server, "GET", "/faults")["rules"]] == [2]
+
+    # A rule added meanwhile appears without a reload; Clear all takes every rule away.
+    admin(server, "POST", "/faults", json={"route": "POST /api/send-message", "action": {"type": "reset"}})
+    expect(page.locator("#fault-rows tr")).to_have_count(2, timeout=LIVE_MS)
+    page.get_by_role("button", name="Clear all").click()
+    expect(page.locator("#fault-rows tr")).to_have_count(0, timeout=LIVE_MS)
+    expect(page.get_by_text("No fault rule is in force.")).to_be_visible()
+    assert admin(server, "GET", "/faults")["rules"] == []

@@ -2,6 +2,11 @@
 // The emulator's dashboard: plain DOM, one event stream, data from /admin.
 
 const PAGE_SIZE = 50;
+// A chat keeps at most this many bubbles in the page, however long it is: scrolling loads the
+// pages on either side, and what falls out of the window leaves the DOM.
+const MAX_BUBBLES = 200;
+// How near an edge of the conversation a scroll loads the next page.
+const EDGE_PX = 80;
 const ADVANCE_STEPS = [[1, "1 s"], [5, "5 s"], [45, "45 s"], [60, "1 min"], [300, "5 min"], [3600, "1 h"], [86400, "1 day"]];
 const TICKS = { in_progress: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "!" };
 const JOURNAL_ROWS = 200;
@@ -12,10 +17,13 @@ const state = {
   sessions: [],
   chatSession: null,
   chatId: null,
-  bubbles: new Map(),      // message id -> bubble JSON of the open chat
+  bubbles: new Map(),      // message id -> bubble JSON of the open chat, those in the window
   byKey: new Map(),        // key id -> message id
-  oldest: null,
+  hasOlder: false,         // older messages than the window shows exist
+  atLatest: true,          // the window reaches the chat's newest message
+  loading: false,
   selected: null,
+  faults: new Map(),       // rule id -> fault rule JSON
   delivery: null,
   inbox: null,
 };
@@ -100,6 +108,7 @@ function show(view) {
   if (view === "webhooks") refreshWebhooks();
   if (view === "control") { refreshClock(); refreshJournal(); }
   if (view === "chats") refreshChats();
+  if (view === "faults") refreshFaults().catch(report);
 }
 
 for (const tab of document.querySelectorAll("[role=tab]")) tab.addEventListener("click", () => show(tab.dataset.view));
@@ -191,48 +200,94 @@ function openChat(chatId) {
   state.chatId = chatId;
   state.bubbles.clear();
   state.byKey.clear();
-  state.oldest = null;
+  state.hasOlder = false;
+  state.atLatest = true;
   selectBubble(null);
   $("bubbles").replaceChildren();
-  $("load-older").hidden = true;
+  showWindowEdges();
   $("chat-title").textContent = chatId ? (chatId.endsWith("@g.us") ? "Group " + chatId : "Chat with +" + jidUser(chatId)) : "Choose a chat, or write as a contact below to start one.";
   const group = chatId && chatId.endsWith("@g.us");
   $("compose-group").value = group ? chatId : "";
   if (chatId && !group) $("compose-from").value = "+" + jidUser(chatId);
   for (const button of document.querySelectorAll("#chat-list button")) button.setAttribute("aria-current", String(button.dataset.chat === chatId));
-  if (chatId) loadPage(null).catch(report);
+  if (chatId) loadPage("latest").catch(report);
 }
 
-function messagesPath(before, limit) {
+function messagesPath(bound, limit) {
   const query = new URLSearchParams({ chat: state.chatId, limit: String(limit) });
-  if (before !== null) query.set("before", String(before));
+  for (const [name, id] of Object.entries(bound)) query.set(name, String(id));
   return `/admin/dashboard/sessions/${state.chatSession}/messages?${query}`;
 }
 
-// Older pages go on top; the newest page is read again whenever the chat changes.
-async function loadPage(before) {
+const shownIds = () => [...$("bubbles").children].map((child) => Number(child.dataset.id));
+
+// "latest" reads the newest page again (on opening, and whenever the chat changes while the
+// window reaches it); "older" and "newer" move the window by a page.
+async function loadPage(direction) {
+  if (direction !== "latest" && state.loading) return;
   const chatId = state.chatId;
-  const page = await api(messagesPath(before, PAGE_SIZE));
-  if (chatId !== state.chatId) return;
-  const box = $("messages");
-  const fromBottom = box.scrollHeight - box.scrollTop;
-  for (const message of page) putBubble(message);
-  if (before !== null || state.oldest === null) {
-    $("load-older").hidden = page.length < PAGE_SIZE;
+  const ids = shownIds();
+  const bound = direction === "older" ? { before: ids[0] } : direction === "newer" ? { after: ids[ids.length - 1] } : {};
+  if (direction !== "latest") state.loading = true;
+  try {
+    const page = await api(messagesPath(bound, PAGE_SIZE));
+    if (chatId !== state.chatId) return;
+    const box = $("messages");
+    const opening = ids.length === 0;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX;
+    const bubbles = $("bubbles");
+    const anchor = direction === "older" ? bubbles.firstElementChild : bubbles.lastElementChild;
+    keepInView(anchor, () => {
+      for (const message of page) putBubble(message);
+      trimWindow(direction === "older" ? "newest" : "oldest");
+    });
+    if (direction === "older" || opening) state.hasOlder = state.hasOlder || page.length === PAGE_SIZE;
+    if (direction === "older" && page.length < PAGE_SIZE) state.hasOlder = false;
+    if (direction === "newer" && page.length < PAGE_SIZE) state.atLatest = true;
+    if (direction === "latest" && (opening || atBottom)) box.scrollTop = box.scrollHeight;
+    showWindowEdges();
+  } finally {
+    if (direction !== "latest") state.loading = false;
   }
-  if (page.length) state.oldest = Math.min(state.oldest ?? Infinity, page[page.length - 1].id);
-  if (before !== null) box.scrollTop = box.scrollHeight - fromBottom;
-  else box.scrollTop = box.scrollHeight;
 }
 
-$("load-older").addEventListener("click", () => loadPage(state.oldest).catch(report));
+// Runs `change`, then scrolls so that `anchor` stays where the reader saw it.
+function keepInView(anchor, change) {
+  const box = $("messages");
+  const before = anchor ? anchor.getBoundingClientRect().top : 0;
+  change();
+  if (anchor && anchor.isConnected) box.scrollTop += anchor.getBoundingClientRect().top - before;
+}
+
+function trimWindow(end) {
+  const bubbles = $("bubbles");
+  while (bubbles.children.length > MAX_BUBBLES) {
+    const node = end === "newest" ? bubbles.lastElementChild : bubbles.firstElementChild;
+    const message = state.bubbles.get(Number(node.dataset.id));
+    state.bubbles.delete(message.id);
+    state.byKey.delete(message.key_id);
+    node.remove();
+    if (end === "newest") state.atLatest = false;
+    else state.hasOlder = true;
+  }
+}
+
+function showWindowEdges() {
+  $("load-older").hidden = !state.hasOlder;
+  $("load-newer").hidden = state.atLatest;
+}
+
+$("load-older").addEventListener("click", () => loadPage("older").catch(report));
+$("load-newer").addEventListener("click", () => loadPage("newer").catch(report));
 $("messages").addEventListener("scroll", () => {
-  if ($("messages").scrollTop === 0 && !$("load-older").hidden) loadPage(state.oldest).catch(report);
+  const box = $("messages");
+  if (box.scrollTop < EDGE_PX && state.hasOlder) loadPage("older").catch(report);
+  else if (box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX && !state.atLatest) loadPage("newer").catch(report);
 });
 
 async function refreshBubble(id) {
-  const [message] = await api(messagesPath(id + 1, 1));
-  if (message && message.id === id) putBubble(message);
+  const [message] = await api(messagesPath({ before: id + 1 }, 1));
+  if (message && message.id === id && state.bubbles.has(id)) putBubble(message);
 }
 
 function putBubble(message) {
@@ -273,7 +328,17 @@ function renderBubble(m) {
       el("time", { datetime: m.sent_at, text: shortTime(m.sent_at) }),
       m.from_me && el("span", { class: `ticks tick-${m.status}`, role: "img", "aria-label": `Status: ${m.status}`, title: m.status }, TICKS[m.status] || "?"),
       m.from_me && el("span", { class: "status-name", text: m.status.replace("_", " ") })),
-    m.reaction && el("span", { class: "reaction", role: "img", "aria-label": `Reaction ${m.reaction}` }, m.reaction));
+    reactionsOf(m));
+}
+
+// WhatsApp's pill under a bubble: each emoji once, with how many gave it; the label names who.
+function reactionsOf(m) {
+  if (!m.reactions.length) return null;
+  const counts = new Map();
+  for (const r of m.reactions) counts.set(r.emoji, (counts.get(r.emoji) || 0) + 1);
+  const who = m.reactions.map((r) => `${r.emoji} from ${r.from_me ? "you" : "+" + jidUser(r.by)}`).join(", ");
+  return el("span", { class: "reaction", role: "img", "aria-label": `Reactions: ${who}`, title: who },
+    [...counts].map(([emoji, count]) => (count > 1 ? `${emoji} ${count}` : emoji)).join(" "));
 }
 
 function selectBubble(id) {
@@ -332,7 +397,7 @@ function vote(message, option) {
 
 const refreshOpenChat = debounce(() => {
   refreshChats().catch(report);
-  if (state.chatId) loadPage(null).catch(report);
+  if (state.chatId && state.atLatest) loadPage("latest").catch(report);
 }, 100);
 
 // Webhooks ------------------------------------------------------------------------------------
@@ -446,6 +511,63 @@ function fillEventFilter(names) {
   $("filter-event").append(...names.map((name) => el("option", { text: name })));
 }
 
+// Faults --------------------------------------------------------------------------------------
+
+async function refreshFaults() {
+  const answer = await api("/admin/faults");
+  state.faults = new Map(answer.rules.map((rule) => [rule.id, rule]));
+  renderFaults();
+}
+
+function onFault(change) {
+  if (change.rule) state.faults.set(change.rule.id, change.rule);
+  else state.faults.delete(change.removed);
+  renderFaultsSoon();
+}
+
+// "type key=value ...": every setting of the action, as the admin API names it.
+function describeAction(action) {
+  const settings = Object.entries(action).filter(([name, value]) => name !== "type" && value !== null);
+  return [action.type, ...settings.map(([name, value]) => `${name}=${value}`)].join(" ");
+}
+
+function describeMatch(rule) {
+  const parts = [rule.route || (rule.event ? `webhook ${rule.event}` : rule.action.type.startsWith("webhook") ? "webhook *" : "on the clock")];
+  if (rule.session_id !== null) parts.push(`session ${rule.session_id}`);
+  if (rule.recipient !== null) parts.push(`to ${rule.recipient}`);
+  return parts.join(", ");
+}
+
+function describeWhen(rule) {
+  const parts = [rule.times !== null ? `next ${rule.times}` : "every match"];
+  if (rule.probability !== null) parts.push(`with probability ${rule.probability}`);
+  if (rule.after) parts.push(`after the first ${rule.after}`);
+  return parts.join(", ");
+}
+
+function renderFaults() {
+  const rules = [...state.faults.values()].sort((a, b) => a.id - b.id);
+  $("fault-count").hidden = rules.length === 0;
+  $("fault-count").textContent = String(rules.length);
+  $("fault-count").setAttribute("aria-label", `${rules.length} rule${rules.length === 1 ? "" : "s"}`);
+  $("faults-empty").hidden = rules.length > 0;
+  $("faults-clear").disabled = rules.length === 0;
+  $("fault-rows").replaceChildren(...rules.map((rule) => el("tr", { "data-rule": rule.id, class: rule.spent ? "spent" : null },
+    el("td", {}, el("b", { text: rule.label }), " ", el("small", { text: `#${rule.id}` })),
+    el("td", { class: "match", title: rule.matches.join("\n") || null, text: describeMatch(rule) }),
+    el("td", { class: "when", text: describeWhen(rule) }),
+    el("td", {}, el("code", { class: "does", text: describeAction(rule.action) })),
+    el("td", { class: "matched", text: rule.matched }),
+    el("td", { class: "fired", text: rule.fired }),
+    el("td", { class: "state", text: rule.spent ? "spent" : "active" }),
+    el("td", {}, el("button", { type: "button", "aria-label": `Delete rule ${rule.label}`,
+      onclick: () => api(`/admin/faults/${rule.id}`, { method: "DELETE" }).catch(report) }, "Delete")))));
+}
+
+const renderFaultsSoon = debounce(renderFaults, 50);
+
+$("faults-clear").addEventListener("click", () => api("/admin/faults", { method: "DELETE" }).catch(report));
+
 // Live: the event stream ----------------------------------------------------------------------
 
 const refreshSessionsSoon = debounce(() => refreshSessions().catch(report), 50);
@@ -475,6 +597,10 @@ function changedKeys(e) {
   if (e.event === "messages.update" || e.event === "poll.results") return [data.key && data.key.id];
   if (e.event === "messages.delete") return (data.keys || []).map((k) => k.id);
   if (e.event === "messages.reaction") return data.map((r) => r.key.id);
+  if (e.event === "messages.upsert") {
+    // The session's own reaction is a message that names the one it reacts to.
+    return (data.messages || []).map((m) => m.message && m.message.reactionMessage && m.message.reactionMessage.key.id).filter(Boolean);
+  }
   return [];
 }
 
@@ -483,9 +609,14 @@ let stream = null;
 function follow() {
   if (stream) stream.close();
   stream = new EventSource(withToken("/admin/dashboard/stream"));
-  stream.addEventListener("ready", () => { $("live").textContent = "live"; $("live").className = "live on"; });
+  stream.addEventListener("ready", () => {
+    $("live").textContent = "live";
+    $("live").className = "live on";
+    refreshFaults().catch(report);  // what changed while the stream was away
+  });
   stream.addEventListener("change", (message) => onChange(JSON.parse(message.data)));
-  stream.addEventListener("lost", () => { refreshSessionsSoon(); refreshOpenChat(); });
+  stream.addEventListener("fault", (message) => onFault(JSON.parse(message.data)));
+  stream.addEventListener("lost", () => { refreshSessionsSoon(); refreshOpenChat(); refreshFaults().catch(report); });
   stream.onerror = () => { $("live").textContent = "reconnecting…"; $("live").className = "live off"; };
 }
 
