@@ -230,8 +230,11 @@ async function loadPage(direction) {
   const bound = direction === "older" ? { before: ids[0] } : direction === "newer" ? { after: ids[ids.length - 1] } : {};
   if (direction !== "latest") state.loading = true;
   try {
-    const page = await api(messagesPath(bound, PAGE_SIZE));
+    // One more than a page: whether it came says if there is more beyond.
+    const fetched = await api(messagesPath(bound, PAGE_SIZE + 1));
     if (chatId !== state.chatId) return;
+    const more = fetched.length > PAGE_SIZE;
+    const page = direction === "newer" ? fetched.slice(-PAGE_SIZE) : fetched.slice(0, PAGE_SIZE);
     const box = $("messages");
     const opening = ids.length === 0;
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX;
@@ -241,9 +244,8 @@ async function loadPage(direction) {
       for (const message of page) putBubble(message);
       trimWindow(direction === "older" ? "newest" : "oldest");
     });
-    if (direction === "older" || opening) state.hasOlder = state.hasOlder || page.length === PAGE_SIZE;
-    if (direction === "older" && page.length < PAGE_SIZE) state.hasOlder = false;
-    if (direction === "newer" && page.length < PAGE_SIZE) state.atLatest = true;
+    if (direction === "older" || opening) state.hasOlder = more;
+    if (direction === "newer") state.atLatest = !more;
     if (direction === "latest" && (opening || atBottom)) box.scrollTop = box.scrollHeight;
     showWindowEdges();
   } finally {
