@@ -18,21 +18,35 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-def _install_chromium() -> None:
-    """Debian's package, as `make bench` installs wrk; Playwright never downloads a browser here."""
-    if CHROMIUM.exists():
+# What the browser tests need from Debian, by a file each package installs: the browser, and a
+# colour emoji font so reactions in the screenshots are drawn, not boxes.
+DEBIAN_PACKAGES = {
+    "chromium": CHROMIUM,
+    "fonts-noto-color-emoji": Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+}
+
+
+def _install_browser() -> None:
+    """Debian's packages, as `make bench` installs wrk; Playwright never downloads a browser here."""
+    missing = [package for package, installed in DEBIAN_PACKAGES.items() if not installed.exists()]
+    if not missing:
         return
     if shutil.which("apt-get") is None:
-        pytest.skip("no /usr/bin/chromium and no apt-get to install it")
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if not CHROMIUM.exists():
+            pytest.skip("no /usr/bin/chromium and no apt-get to install it")
+        return  # without the emoji font, only the screenshots suffer
+    # The other test worker may be installing them too: wait for its lock rather than fail.
+    wait = ["-o", "DPkg::Lock::Timeout=600"]
+    subprocess.run(["apt-get", *wait, "update", "-qq"], check=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", *wait, "install", "-y", "-qq", *missing], check=True, env=environment)
 
 
 # Per module, not per session: Playwright's sync API keeps an event loop running in this thread
 # while it is open, which would break the asyncio tests a worker runs after the browser tests.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    _install_chromium()
+    _install_browser()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield launched
