@@ -204,8 +204,10 @@ def test_fault_rules_show_with_their_counts_live_and_go_with_a_button(page: Page
     admin(server, "POST", "/faults", json=outage)
     slow = {"route": "GET /api/*", "probability": 0.5, "action": {"type": "latency", "min": 0.01, "max": 0.02}}
     admin(server, "POST", "/faults", json=slow)
+    twice = {"event": "messages.received", "session_id": CONNECTED_ID, "action": {"type": "webhook_duplicate"}}
+    admin(server, "POST", "/faults", json=twice)
     open_dashboard(page, server)
-    expect(page.get_by_role("tab", name="Faults")).to_contain_text("2")
+    expect(page.get_by_role("tab", name="Faults")).to_contain_text("3")
     page.get_by_role("tab", name="Faults").click()
     row = page.locator('#fault-rows [data-rule="1"]')
     expect(row).to_contain_text("two-503s")
@@ -214,6 +216,7 @@ def test_fault_rules_show_with_their_counts_live_and_go_with_a_button(page: Page
     expect(row.locator(".does")).to_have_text("error status=503")
     expect(row.locator(".fired")).to_have_text("0")
     expect(page.locator('#fault-rows [data-rule="2"] .when')).to_have_text("every match, with probability 0.5")
+    expect(page.locator('#fault-rows [data-rule="3"] .match')).to_have_text(f"webhook messages.received, session {CONNECTED_ID}")
 
     # Sends from a client fire it: the counts move on the page as they happen.
     for expected_status in (503, 503, 200):
@@ -226,11 +229,12 @@ def test_fault_rules_show_with_their_counts_live_and_go_with_a_button(page: Page
 
     row.get_by_role("button", name="Delete rule two-503s").click()
     expect(row).to_have_count(0, timeout=LIVE_MS)
-    assert [rule["id"] for rule in admin(server, "GET", "/faults")["rules"]] == [2]
+    assert [rule["id"] for rule in admin(server, "GET", "/faults")["rules"]] == [2, 3]
 
     # A rule added meanwhile appears without a reload; Clear all takes every rule away.
     admin(server, "POST", "/faults", json={"route": "POST /api/send-message", "action": {"type": "reset"}})
-    expect(page.locator("#fault-rows tr")).to_have_count(2, timeout=LIVE_MS)
+    expect(page.locator("#fault-rows tr")).to_have_count(3, timeout=LIVE_MS)
+    expect(page.get_by_role("tab", name="Faults")).to_contain_text("3")
     page.get_by_role("button", name="Clear all").click()
     expect(page.locator("#fault-rows tr")).to_have_count(0, timeout=LIVE_MS)
     expect(page.get_by_text("No fault rule is in force.")).to_be_visible()
