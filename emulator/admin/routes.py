@@ -51,6 +51,8 @@ class AdvanceBody(msgspec.Struct):
 class EventsQuery(msgspec.Struct):
     session_id: SessionId | None = None
     event: str | None = None
+    # Only the latest this many (a page that shows a few need not read the whole journal).
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
 
 
 def _session(request: Request[Any, Any, Any], session_id: str) -> Session:
@@ -174,4 +176,5 @@ class AdminController(Controller):
         query = parse_query(EventsQuery, request.query_params)
         core = core_of(request)
         journal = core.bus.journal(session_filter(core, query.session_id), query.event)
-        return ok([msgspec.structs.asdict(e) for e in journal])
+        latest = journal[-query.limit :] if query.limit is not None else journal
+        return ok([msgspec.structs.asdict(e) for e in latest])

@@ -93,3 +93,6 @@ def test_event_journal_records_status_changes(client: TestClient) -> None:
         ("qrcode.updated", None),
     ]
     assert events[2]["data"]["qr"].startswith("2@")
+    latest = client.get(f"/admin/events?session_id={DISCONNECTED_ID}&limit=2").json()["data"]
+    assert latest == events[1:]
+    assert client.get("/admin/events?limit=0").status_code == 422

@@ -39,6 +39,7 @@ def open_chat(page: Page, session_id: int, chat: str) -> None:
     page.get_by_role("tab", name="Chats").click()
     page.locator("#chat-session").select_option(str(session_id))
     page.locator(f'#chat-list [data-chat="{chat}"]').click()
+    expect(page.locator("#chat-title")).to_contain_text(chat.split("@")[0])
 
 
 def screenshot(page: Page, name: str) -> None:

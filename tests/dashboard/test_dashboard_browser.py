@@ -6,6 +6,7 @@ DASHBOARD_SCREENSHOTS=1 also rewrites the README's screenshots in docs/.
 from __future__ import annotations
 
 import base64
+import json
 import struct
 import zlib
 from collections.abc import Iterator
@@ -16,12 +17,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from wasenderapi import create_sync_wasender
 
+from emulator.config import DEFAULT_FIXTURES
+from emulator.faces import WASEND
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth
 from tests.dashboard.screens import LIVE_MS, admin, bubble, open_chat, open_dashboard, screenshot, session_card
 
 CONTACT = "+15557771111"
 CONTACT_CHAT = "15557771111@s.whatsapp.net"
 INBOX = "dashboard"
+WASEND_KEY = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"][WASEND]
 
 
 @pytest.fixture
@@ -151,9 +155,10 @@ def test_a_long_chat_loads_page_by_page(page: Page, server: LiveServer) -> None:
     bubbles = page.locator("#bubbles .bubble")
     expect(bubbles).to_have_count(50)
     expect(bubbles.last).to_have_text("line 11900:00:00")
-    page.get_by_role("button", name="Load older messages").click()
+    # The button, for a keyboard; scrolling to the top does the same.
+    page.get_by_role("button", name="Load older messages").press("Enter")
     expect(bubbles).to_have_count(100)
-    page.get_by_role("button", name="Load older messages").click()
+    page.locator("#messages").evaluate("box => { box.scrollTop = 0; }")
     expect(bubbles).to_have_count(120)
     expect(bubbles.first).to_contain_text("line 0")
     expect(page.get_by_role("button", name="Load older messages")).to_be_hidden()
@@ -177,24 +182,44 @@ def test_with_an_admin_token_the_page_asks_for_it(page: Page, tmp_path: Path) ->
         guarded.stop()
 
 
+def _wasend_reaction(server: LiveServer, session_id: int, key_id: str, emoji: str) -> None:
+    """The session reacts to the contact's message through the Wasend face's reaction endpoint."""
+    body = {"session": str(session_id), "messageId": f"false_{CONTACT_CHAT.split('@')[0]}@c.us_{key_id}", "reaction": emoji}
+    response = httpx.put(f"{server.url}/wasend/reaction", json=body, headers=auth(WASEND_KEY))
+    assert response.status_code == 200, response.text
+
+
 def test_reactions_outlive_a_restart_of_the_emulator(page: Page, tmp_path: Path) -> None:
     db = tmp_path / "state.db"
     first = LiveServer("--clock", "virtual", "--seed", "dashboard", db=db, log=tmp_path / "first.log")
     try:
-        inbound = f"/sessions/{CONNECTED_ID}/inbound"
+        created = httpx.post(
+            f"{first.url}/wasend/sessions", json={"sessionName": "Reacting", "phoneNumber": "+15559990001"},
+            headers=auth(WASEND_KEY),
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        session_id = int(created.json()["uniqueSessionId"])
+        admin(first, "POST", f"/sessions/{session_id}/scan")
+        inbound = f"/sessions/{session_id}/inbound"
         liked = admin(first, "POST", inbound, json={"from": CONTACT, "text": "Liked before the restart"})
         admin(first, "POST", inbound, json={"from": CONTACT, "reaction": {"message": liked["msgId"], "emoji": "❤️"}})
+        _wasend_reaction(first, session_id, liked["key"]["id"], "👍")
     finally:
         first.stop()
     again = LiveServer("--clock", "virtual", "--seed", "dashboard", db=db, log=tmp_path / "again.log")
     try:
         open_dashboard(page, again)
-        open_chat(page, CONNECTED_ID, CONTACT_CHAT)
+        open_chat(page, session_id, CONTACT_CHAT)
         liked_bubble = bubble(page, "Liked before the restart")
-        expect(liked_bubble.get_by_role("img", name=f"Reactions: ❤️ from {CONTACT}")).to_be_visible()
-        # The contact changes theirs: the page follows, live.
+        pill = liked_bubble.get_by_role("img", name=f"Reactions: ❤️ from {CONTACT}, 👍 from you")
+        expect(pill).to_have_text("❤️ 👍")
+        # The session's own reaction is no bubble of its own.
+        expect(page.locator("#bubbles .bubble")).to_have_count(1)
+        # Each changes theirs: the page follows, live.
         admin(again, "POST", inbound, json={"from": CONTACT, "reaction": {"message": liked["msgId"], "emoji": "😮"}})
-        expect(liked_bubble.get_by_role("img", name=f"Reactions: 😮 from {CONTACT}")).to_be_visible(timeout=LIVE_MS)
+        expect(liked_bubble.get_by_role("img", name=f"Reactions: 😮 from {CONTACT}, 👍 from you")).to_be_visible(timeout=LIVE_MS)
+        _wasend_reaction(again, session_id, liked["key"]["id"], "😮")
+        expect(liked_bubble.get_by_role("img", name=f"Reactions: 😮 from {CONTACT}, 😮 from you")).to_have_text("😮 2", timeout=LIVE_MS)
     finally:
         again.stop()
 

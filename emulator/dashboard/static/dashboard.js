@@ -24,6 +24,7 @@ const state = {
   loading: false,
   selected: null,
   faults: new Map(),       // rule id -> fault rule JSON
+  drawn: {},               // list name -> the JSON it was last drawn from
   delivery: null,
   inbox: null,
 };
@@ -126,8 +127,12 @@ function alertLine(text) {
 
 async function refreshSessions() {
   state.sessions = await api("/admin/dashboard/sessions");
-  renderSessions();
-  fillSessionSelects();
+  if (changed("sessions", state.sessions)) {
+    renderSessions();
+    fillSessionSelects();
+  }
+  if (state.chatSession === null && state.sessions.length) state.chatSession = state.sessions[0].id;
+  if (state.chatSession !== null) $("chat-session").value = state.chatSession;
 }
 
 function sessionAction(session, label, run) {
@@ -171,8 +176,6 @@ function fillSessionSelects() {
     select.replaceChildren(...(blank ? [el("option", { value: "" }, blank)] : []), ...options);
     if (current && state.sessions.some((s) => String(s.id) === current)) select.value = current;
   }
-  if (state.chatSession === null && state.sessions.length) state.chatSession = state.sessions[0].id;
-  if (state.chatSession !== null) $("chat-session").value = state.chatSession;
 }
 
 // Chats ---------------------------------------------------------------------------------------
@@ -186,9 +189,19 @@ function openSession(id) {
   refreshChats();
 }
 
+// A list is drawn again only when what it shows changed: one redrawn under a click swallows it.
+function changed(name, value) {
+  const drawn = JSON.stringify(value);
+  if (state.drawn[name] === drawn) return false;
+  state.drawn[name] = drawn;
+  return true;
+}
+
 async function refreshChats() {
-  if (state.chatSession === null) return;
-  const chats = await api(`/admin/dashboard/sessions/${state.chatSession}/chats`);
+  const session = state.chatSession;
+  if (session === null) return;
+  const chats = await api(`/admin/dashboard/sessions/${session}/chats`);
+  if (session !== state.chatSession || !changed("chats", [session, chats])) return;
   $("chat-list").replaceChildren(...chats.map((c) => el("li", {},
     el("button", { type: "button", "data-chat": c.id, "aria-current": c.id === state.chatId ? "true" : null, onclick: () => openChat(c.id) },
       el("span", { class: "chat-name", text: c.name || (c.is_group ? c.id : "+" + jidUser(c.id)) }),
@@ -505,8 +518,8 @@ function journalRow(e) {
 }
 
 async function refreshJournal() {
-  const events = await api("/admin/events");
-  $("journal-rows").replaceChildren(...events.slice(-JOURNAL_ROWS).reverse().map(journalRow));
+  const events = await api(`/admin/events?limit=${JOURNAL_ROWS}`);
+  $("journal-rows").replaceChildren(...events.reverse().map(journalRow));
 }
 
 function fillEventFilter(names) {
