@@ -1,11 +1,12 @@
-"""When a fault rule fires: counts, the first K passing, seeded probabilities."""
+"""When a fault rule fires: counts, the first K passing, seeded probabilities, and who is told."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator.domain.faults import ErrorAction, Rule, RuleSpec, route_key
+from emulator.clock import Clock
+from emulator.domain.faults import ErrorAction, FaultBook, Rule, RuleSpec, route_key
 
 SEND = "POST /api/send-message"
 
@@ -38,3 +39,15 @@ def test_probabilistic_firings_are_a_function_of_the_seed_and_the_rule(seed: str
 
 def test_route_keys_name_parameters_without_their_types() -> None:
     assert route_key("get", "/api/messages/{msg_id:int}/info") == "GET /api/messages/{msg_id}/info"
+
+
+def test_every_change_of_a_rule_is_told_to_its_watchers_once() -> None:
+    book = FaultBook(Clock("virtual"), None, "s")  # type: ignore[arg-type]  # no session is dropped here
+    book.routes = frozenset({SEND})
+    told: list[tuple[int, int, int, bool]] = []
+    book.watch(lambda changed, removed: told.append((changed.id, changed.matched, changed.fired, removed)))
+    added = book.add(RuleSpec(action=ErrorAction(status=503), route=SEND, times=1))
+    for _ in range(2):
+        book.fire(book.for_request(SEND), None, None)
+    book.clear()
+    assert told == [(added.id, 0, 0, False), (added.id, 1, 1, False), (added.id, 2, 1, False), (added.id, 2, 1, True)]
