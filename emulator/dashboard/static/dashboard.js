@@ -22,6 +22,7 @@ const state = {
   hasOlder: false,         // older messages than the window shows exist
   atLatest: true,          // the window reaches the chat's newest message
   loading: false,
+  scrollTop: 0,            // where the conversation was scrolled when last seen
   selected: null,
   faults: new Map(),       // rule id -> fault rule JSON
   drawn: {},               // list name -> the JSON it was last drawn from
@@ -259,7 +260,10 @@ async function loadPage(direction) {
     });
     if (direction === "older" || opening) state.hasOlder = more;
     if (direction === "newer") state.atLatest = !more;
-    if (direction === "latest" && (opening || atBottom)) box.scrollTop = box.scrollHeight;
+    if (direction === "latest" && (opening || atBottom)) {
+      box.scrollTop = box.scrollHeight;
+      state.scrollTop = box.scrollTop;
+    }
     showWindowEdges();
   } finally {
     if (direction !== "latest") state.loading = false;
@@ -272,6 +276,7 @@ function keepInView(anchor, change) {
   const before = anchor ? anchor.getBoundingClientRect().top : 0;
   change();
   if (anchor && anchor.isConnected) box.scrollTop += anchor.getBoundingClientRect().top - before;
+  state.scrollTop = box.scrollTop;  // the page's own scroll, not the reader's
 }
 
 function trimWindow(end) {
@@ -294,10 +299,13 @@ function showWindowEdges() {
 
 $("load-older").addEventListener("click", () => loadPage("older").catch(report));
 $("load-newer").addEventListener("click", () => loadPage("newer").catch(report));
+// The reader's scroll towards an edge loads the page beyond it.
 $("messages").addEventListener("scroll", () => {
   const box = $("messages");
-  if (box.scrollTop < EDGE_PX && state.hasOlder) loadPage("older").catch(report);
-  else if (box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX && !state.atLatest) loadPage("newer").catch(report);
+  const moved = box.scrollTop - state.scrollTop;
+  state.scrollTop = box.scrollTop;
+  if (moved < 0 && box.scrollTop < EDGE_PX && state.hasOlder) loadPage("older").catch(report);
+  if (moved > 0 && box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX && !state.atLatest) loadPage("newer").catch(report);
 });
 
 async function refreshBubble(id) {
