@@ -16,6 +16,8 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
@@ -28,6 +30,9 @@ CHECKPOINT_EVERY_SECONDS = 1.0
 # How long queued statements wait for company: under load each commit carries many rows
 # (fewer, larger transactions write far fewer WAL pages); alone, a write waits this long.
 GROUP_COMMIT_SECONDS = 0.002
+# The write-ahead log is reused from its start after each complete checkpoint; without a limit
+# its file keeps the size of the busiest second it ever held (hundreds of MB under load).
+WAL_SIZE_LIMIT = 32 * 1024 * 1024
 
 
 
@@ -49,6 +54,7 @@ class Database:
         self._queued: list[tuple[str, Sequence[Any]]] = []
         self._queued_waiters: list[asyncio.Future[None]] = []
         self._flush_scheduled = False
+        self._removing: list[threading.Thread] = []
 
     @property
     def is_file(self) -> bool:
@@ -65,7 +71,9 @@ class Database:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
-        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"):
+        pragmas = ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000",
+                   f"journal_size_limit = {WAL_SIZE_LIMIT}")  # fmt: skip
+        for pragma in pragmas:
             self._conn.execute(f"PRAGMA {pragma}")
         self._migrate()
         if self.is_file:
@@ -76,6 +84,9 @@ class Database:
     async def close(self) -> None:
         self.flush()
         await self._stop_checkpointer()
+        for removing in self._removing:
+            removing.join()
+        self._removing.clear()
         if self._conn is not None:
             if self.is_file:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -90,15 +101,25 @@ class Database:
         """
         self.flush()
         await self._stop_checkpointer()
-        # Closing folds the log into the file about to be removed: at least without the fsyncs.
+        replaced = [self._set_aside(self.path + suffix) for suffix in ("", "-wal", "-shm")] if self.is_file else []
+        # Closing folds the log into the file set aside: at least without the fsyncs.
         self.conn.execute("PRAGMA synchronous = OFF")
         self.conn.close()
         self._conn = None
-        if self.is_file:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self.path + suffix)
         await self.open()
+        # Freeing a large file's blocks takes the file system a while: off the loop.
+        removing = threading.Thread(target=_remove, args=([name for name in replaced if name],), daemon=True)
+        removing.start()
+        self._removing.append(removing)
+
+    def _set_aside(self, name: str) -> str | None:
+        """Rename `name` out of the way at once; the new name, or None when there was no such file."""
+        aside = f"{name}.replaced-{time.monotonic_ns()}"
+        try:
+            os.replace(name, aside)
+        except FileNotFoundError:
+            return None
+        return aside
 
     async def _stop_checkpointer(self) -> None:
         if self._checkpointer is not None:
@@ -187,6 +208,12 @@ class Database:
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         self.flush()
         return self.conn.execute(sql, params).fetchall()
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
 
 
 def _settle(waiter: asyncio.Future[None], conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:

@@ -29,6 +29,8 @@ def test_a_reset_leaves_none_of_the_history_in_the_file_and_a_restart_sees_the_f
         assert client.get("/api/whatsapp-sessions/1/message-logs", headers=auth(PAT)).json()["data"]["total"] == 0
         after_reset = client.post("/api/send-message", json={"to": "+15551234567", "text": "after"},
                                   headers=auth(CONNECTED_KEY)).json()["data"]  # fmt: skip
+    # The files set aside are gone once the emulator stops.
+    assert sorted(path.name for path in tmp_path.iterdir() if ".replaced-" in path.name) == []
     with make_client(db=str(db)) as client:
         logs = client.get("/api/whatsapp-sessions/1/message-logs", headers=auth(PAT)).json()["data"]
         assert [row["id"] for row in logs["data"]] == [after_reset["msgId"]]
