@@ -7,18 +7,18 @@ import contextlib
 
 from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
-from emulator.domain.accounts import AccountService
-from emulator.domain.chats import ChatService
-from emulator.domain.contacts import ContactService
+from emulator.domain.account_service import AccountService
+from emulator.domain.chat_service import ChatService
+from emulator.domain.contact_service import ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.faults import FaultBook, load_scenario
-from emulator.domain.groups import GroupService
+from emulator.domain.group_service import GroupService
 from emulator.domain.inbound import InboundService
 from emulator.domain.media import MediaService
-from emulator.domain.messages import MessageService
-from emulator.domain.reactions import ReactionService
+from emulator.domain.message_service import MessageService
 from emulator.domain.rate_limits import DAY, RateLimiter
-from emulator.domain.sessions import SessionService
+from emulator.domain.reaction_service import ReactionService
+from emulator.domain.session_service import SessionService
 from emulator.faces import ACCOUNT_KEY_PREFIXES, QR_POLICIES, WASEND
 from emulator.faces.sendapi.events import SendApiWebhooks
 from emulator.faces.sendapi.idempotency import IdempotencyKeys

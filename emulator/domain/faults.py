@@ -24,7 +24,8 @@ import msgspec.inspect
 from emulator.clock import Clock
 from emulator.domain import errors
 from emulator.domain.jids import parse_jid
-from emulator.domain.sessions import SessionService, Status
+from emulator.domain.session_service import SessionService
+from emulator.domain.sessions import Status
 
 Seconds = Annotated[float, msgspec.Meta(ge=0, le=86_400)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]

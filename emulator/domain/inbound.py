@@ -16,14 +16,15 @@ import msgspec
 
 from emulator.clock import Clock
 from emulator.domain import errors
-from emulator.domain.chats import ChatService
-from emulator.domain.contacts import ContactService
+from emulator.domain.chat_service import ChatService
+from emulator.domain.contact_service import ContactService
 from emulator.domain.events import EventBus
 from emulator.domain.jids import USER_SERVER, Jid, parse_jid, phone_digits
 from emulator.domain.media import MediaService, accepted_file_type, decode_base64_upload
 from emulator.domain.message_content import ContactCard, Draft, Location, compose
-from emulator.domain.messages import Message, MessageService
-from emulator.domain.reactions import ReactionService
+from emulator.domain.message_service import MessageService
+from emulator.domain.messages import Message
+from emulator.domain.reaction_service import ReactionService
 from emulator.domain.sessions import Session, Status
 from emulator.ids import IdGenerator
 from emulator.store import polls

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import msgspec
 
+from emulator.domain.accounts import Account
 from emulator.store.database import Database
 
-if TYPE_CHECKING:
-    from emulator.domain.accounts import Account
 
 _COLUMNS = ("name", "email", "plan", "session_limit", "personal_access_token", "created_at")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import msgspec
 
+from emulator.domain.chats import Chat
 from emulator.store.database import Database
 
-if TYPE_CHECKING:
-    from emulator.domain.chats import Chat
 
 ChatT = TypeVar("ChatT")
 _COLUMNS = ("session_id", "chat_id", "name", "unread_count", "conversation_timestamp", "archived", "pinned", "mute_end_time")

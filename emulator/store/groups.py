@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
+from emulator.domain.groups import Group
 from emulator.store.database import Database
 
-if TYPE_CHECKING:
-    from emulator.domain.groups import Group
 
 GroupT = TypeVar("GroupT")
 

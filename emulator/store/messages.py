@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
+from emulator.domain.messages import Message
 from emulator.store.database import Database, page_offset, storable
 
-if TYPE_CHECKING:
-    from emulator.domain.messages import Message
 
 MessageT = TypeVar("MessageT")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import msgspec
 
+from emulator.domain.reactions import Reaction
 from emulator.store.database import Database
 
-if TYPE_CHECKING:
-    from emulator.domain.reactions import Reaction
 
 ReactionT = TypeVar("ReactionT")
 

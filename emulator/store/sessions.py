@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
+from emulator.domain.sessions import Session
 from emulator.store.database import Database, page_offset
 
-if TYPE_CHECKING:
-    from emulator.domain.sessions import Session
 
 SessionT = TypeVar("SessionT")
 

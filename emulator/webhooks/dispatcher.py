@@ -26,7 +26,8 @@ import httpx
 from emulator.clock import Clock
 from emulator.domain import faults
 from emulator.domain.events import Event
-from emulator.domain.sessions import Session, SessionService
+from emulator.domain.session_service import SessionService
+from emulator.domain.sessions import Session
 from emulator.store import webhooks as store
 from emulator.store.database import Database
 from emulator.store.webhooks import DEFAULT_SIGNATURE_HEADER, DELIVERED, FAILED, PENDING, Attempt, Delivery

@@ -16,14 +16,15 @@ from typing import Any
 
 import msgspec
 
-from emulator.http.timestamps import iso
 from emulator.clock import Clock
 from emulator.domain.events import Event
-from emulator.domain.messages import MessageService
+from emulator.domain.message_service import MessageService
 from emulator.domain.network import DELIVERED, ERROR, READ, SENT
-from emulator.domain.sessions import Session, SessionService
+from emulator.domain.session_service import SessionService
+from emulator.domain.sessions import Session
 from emulator.faces import SENDAPI
 from emulator.faces.sendapi.public_ids import MESSAGE, SESSION, public_id
+from emulator.http.timestamps import iso
 from emulator.ids import IdGenerator
 from emulator.store import sendapi_webhooks as store
 from emulator.store.database import Database
