@@ -9,7 +9,7 @@ UV         := $(TOOLS)/bin/uv
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test bench install lock build clean
+.PHONY: run test bench profile install lock build clean
 
 $(UV):
 	@echo "Installing uv $(UV_VERSION) into $(TOOLS)/ ..."
@@ -46,6 +46,11 @@ build: $(UV)
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
+
+# Where the send path's time goes: py-spy samples the server while wrk drives it.
+profile: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/profile.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) dist .emulator .pytest_cache .hypothesis
