@@ -8,6 +8,7 @@ publishes the matching event, once.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from typing import Any
@@ -65,6 +66,30 @@ from emulator.store.database import Database
 # The event published with `messages.received`, by the server of the chat's JID.
 _RECEIVED_EVENT_BY_SERVER = {"g.us": "messages-group.received", "newsletter": "messages-newsletter.received"}
 
+
+
+@functools.lru_cache(maxsize=256)
+def _steps_of(behaviour_keyword: str, kind: str, retried: bool) -> tuple[tuple[float, str, int], ...]:
+    """Every step of a message's way, by what decides it: the same for all the messages it is
+    worked out for on each of their steps."""
+    if behaviour_keyword == TO_SESSION:
+        return ((SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver", DELIVERED))
+    if behaviour_keyword == TO_GROUP:
+        return ((SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver_group", DELIVERED))
+    if behaviour_keyword == TO_CHANNEL:
+        return ((SENT_AFTER, "status", SENT),)
+    behaviour = behaviour_named(behaviour_keyword)
+    if behaviour.fails_once and retried:
+        behaviour = behaviour_of("")
+    # An echo number answers a text once it has read it: the stored READ keeps a restart
+    # from answering twice.
+    echoes = behaviour.echo and kind == "text"
+    # In the order they fall due: the first is the next.
+    return tuple(sorted(
+        (delay, "echo" if echoes and status == READ else "status", status)
+        for delay, status in behaviour.steps
+        if status != PLAYED or kind in ("audio", "video")
+    ))  # fmt: skip
 
 
 class LogPage(msgspec.Struct):
@@ -204,34 +229,20 @@ class MessageService:
 
     # Delivery steps on the clock ------------------------------------------------------------------
 
-    def _plan(self, message: Message) -> list[tuple[float, str, int]]:
+    def _plan(self, message: Message) -> tuple[tuple[float, str, int], ...]:
         """(seconds after the attempt, action, status) still ahead for `message`."""
-        if message.behaviour == TO_SESSION:
-            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver", DELIVERED)]
-        elif message.behaviour == TO_GROUP:
-            steps = [(SENT_AFTER, "status", SENT), (DELIVERED_AFTER, "deliver_group", DELIVERED)]
-        elif message.behaviour == TO_CHANNEL:
-            steps = [(SENT_AFTER, "status", SENT)]
-        else:
-            behaviour = behaviour_named(message.behaviour or "")
-            if behaviour.fails_once and message.attempts > 1:
-                behaviour = behaviour_of("")
-            # An echo number answers a text once it has read it: the stored READ keeps a restart
-            # from answering twice.
-            echoes = behaviour.echo and message.kind == "text"
-            steps = [
-                (delay, "echo" if echoes and status == READ else "status", status)
-                for delay, status in behaviour.steps
-                if status != PLAYED or message.kind in ("audio", "video")
-            ]
-        return [(d, a, s) for d, a, s in steps if message.status == PENDING or s > message.status]
+        steps = _steps_of(message.behaviour or "", message.kind, message.attempts > 1)
+        if message.status == PENDING:
+            return steps
+        return tuple(step for step in steps if step[2] > message.status)
 
     def _next_step_at(self, message: Message) -> float | None:
         """When the next step of a sent message is due, or None when none is ahead: the value of
         the stored next_step_at, by which start finds the only messages it must schedule."""
         if not message.from_me or message.deleted_at is not None or message.status == ERROR:
             return None
-        return min((message.attempted_at + delay for delay, _, _ in self._plan(message)), default=None)
+        plan = self._plan(message)
+        return message.attempted_at + plan[0][0] if plan else None
 
     def _schedule(self, message: Message) -> None:
         plan = self._plan(message)
@@ -254,8 +265,8 @@ class MessageService:
             message = self._in_flight.get(message_id)
             if message is not None and self._still_deliverable(message):
                 if action == "status":
-                    behaviour = behaviour_named(message.behaviour or "")
-                    self._set_status(message, status, behaviour.failed_reason if status == ERROR else None)
+                    failed_reason = behaviour_named(message.behaviour or "").failed_reason if status == ERROR else None
+                    self._set_status(message, status, failed_reason)
                 else:
                     await self._step(message, action, status)
             self._steps_left[message_id] = left = self._steps_left.get(message_id, 1) - 1
