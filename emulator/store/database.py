@@ -52,7 +52,7 @@ class Database:
         self._checkpointer: asyncio.Task[None] | None = None
         # Group commit: statements queued within GROUP_COMMIT_SECONDS share a transaction.
         self._queued: list[tuple[str, Sequence[Any]]] = []
-        self._queued_waiters: list[asyncio.Future[None]] = []
+        self._queued_waiters: list[asyncio.Future[None] | None] = []
         self._flush_scheduled = False
         self._removing: list[threading.Thread] = []
 
@@ -166,14 +166,20 @@ class Database:
 
         Statements commit in the order they were queued, before any later direct write or read.
         """
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue(sql, params, waiter)
+        return waiter
+
+    def enqueue_unawaited(self, sql: str, params: Sequence[Any]) -> None:
+        """Queue a statement that nothing waits for, as `enqueue` does, without its future."""
+        self._queue(sql, params, None)
+
+    def _queue(self, sql: str, params: Sequence[Any], waiter: asyncio.Future[None] | None) -> None:
         self._queued.append((sql, params))
         self._queued_waiters.append(waiter)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            loop.call_later(GROUP_COMMIT_SECONDS, self.flush)
-        return waiter
+            asyncio.get_running_loop().call_later(GROUP_COMMIT_SECONDS, self.flush)
 
     def flush(self) -> None:
         """Commit every queued statement now, in one transaction."""
@@ -196,7 +202,7 @@ class Database:
                 _settle(waiter, conn, sql, params)
             return
         for waiter in waiters:
-            if not waiter.done():
+            if waiter is not None and not waiter.done():
                 waiter.set_result(None)
 
     # Reading ------------------------------------------------------------------------------
@@ -216,15 +222,15 @@ def _remove(names: list[str]) -> None:
             os.unlink(name)
 
 
-def _settle(waiter: asyncio.Future[None], conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:
+def _settle(waiter: asyncio.Future[None] | None, conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:
     """Run one statement in its own transaction; its waiter learns how it went."""
     try:
         conn.execute(sql, params)
     except (sqlite3.Error, OverflowError, ValueError, TypeError) as exc:
-        if not waiter.done():
+        if waiter is not None and not waiter.done():
             waiter.set_exception(exc)
         return
-    if not waiter.done():
+    if waiter is not None and not waiter.done():
         waiter.set_result(None)
 
 

@@ -58,10 +58,10 @@ def insert(db: Database, message: Message) -> asyncio.Future[None]:
     return db.enqueue(_INSERT, values)
 
 
-def save_status(db: Database, message: Message) -> asyncio.Future[None]:
-    """Only the status: the change that happens most, kept cheap."""
+def save_status(db: Database, message: Message) -> None:
+    """Only the status: the change that happens most, kept cheap (nothing waits for it)."""
     values = (message.status, message.failed_reason, message.updated_at, message.next_step_at, message.id)
-    return db.enqueue(_SET_STATUS, values)
+    db.enqueue_unawaited(_SET_STATUS, values)
 
 
 def save(db: Database, message: Message) -> asyncio.Future[None]:

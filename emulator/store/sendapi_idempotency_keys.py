@@ -25,7 +25,7 @@ async def find(db: Database, account_id: int, key: str) -> Remembered | None:
 
 def remember(db: Database, account_id: int, key: str, remembered: Remembered, kept_since: float) -> asyncio.Future[None]:
     """Store the answer to `key` (over an expired one), and forget every record older than `kept_since`."""
-    db.enqueue("DELETE FROM sendapi_idempotency_keys WHERE created_at < ?", (kept_since,))
+    db.enqueue_unawaited("DELETE FROM sendapi_idempotency_keys WHERE created_at < ?", (kept_since,))
     return db.enqueue(
         "INSERT INTO sendapi_idempotency_keys (account_id, key, fingerprint, status, answer, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, key) DO UPDATE SET fingerprint = excluded.fingerprint,"

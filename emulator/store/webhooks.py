@@ -66,8 +66,8 @@ def insert_delivery(db: Database, delivery: Delivery) -> asyncio.Future[None]:
 
 def record_attempt(db: Database, delivery: Delivery, attempt: Attempt) -> None:
     """The attempt and where it left its delivery, committed together."""
-    db.enqueue(_INSERT_ATTEMPT, [getattr(attempt, column) for column in _ATTEMPT_COLUMNS])
-    db.enqueue(
+    db.enqueue_unawaited(_INSERT_ATTEMPT, [getattr(attempt, column) for column in _ATTEMPT_COLUMNS])
+    db.enqueue_unawaited(
         _SAVE_PROGRESS,
         (delivery.outcome, delivery.attempts, delivery.next_attempt_at, delivery.updated_at, delivery.id),
     )
