@@ -124,8 +124,10 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
 async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
     session = calling_session(request)
     body = parse_body(SendMessageBody, raw)
-    core, base_url, fault = core_of(request), str(request.base_url), request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
-    message = await core.messages.send(session, draft_of(body), body.to, _logged_content(body), base_url, fault)
+    draft, fault = draft_of(body), request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
+    # Only media needs the base URL (to find an upload of ours), and building it costs the hot path.
+    base_url = str(request.base_url) if draft.media_url is not None else ""
+    message = await core_of(request).messages.send(session, draft, body.to, _logged_content(body), base_url, fault)
     return ok({"msgId": message.id, "jid": body.to, "status": message.status_name})
 
 
