@@ -33,6 +33,11 @@ GROUP_COMMIT_SECONDS = 0.002
 # The write-ahead log is reused from its start after each complete checkpoint; without a limit
 # its file keeps the size of the busiest second it ever held (hundreds of MB under load).
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
+# Past this many frames (pages) in the log, a checkpoint makes the log start again (see
+# Database._restart_log): when it is as large as the file is cut back to.
+WAL_RESTART_FRAMES = WAL_SIZE_LIMIT // 4096
+MAX_CATCH_UP_PASSES = 4
+FEW_FRAMES = 256
 
 
 
@@ -54,6 +59,7 @@ class Database:
         self._queued: list[tuple[str, Sequence[Any]]] = []
         self._queued_waiters: list[asyncio.Future[None] | None] = []
         self._flush_scheduled = False
+        self._commits_held = False
         self._removing: list[threading.Thread] = []
 
     @property
@@ -139,7 +145,26 @@ class Database:
             await checkpointer.execute("PRAGMA busy_timeout = 5000")
             while True:
                 await asyncio.sleep(CHECKPOINT_EVERY_SECONDS)
-                await checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                in_log, _ = await _checkpoint(checkpointer)
+                if in_log > WAL_RESTART_FRAMES:
+                    await self._restart_log(checkpointer)
+
+    async def _restart_log(self, checkpointer: aiosqlite.Connection) -> None:
+        """Under steady writes a checkpoint never finds the whole log copied, so the log never
+        starts again from its beginning: it grew by 25 MB a second. More passes copy what the
+        commits meanwhile added, each less; then the group commits wait while a last pass
+        copies the few frames left, and the next commit starts the log again. The loop is
+        never blocked: only the queued statements wait, a few milliseconds."""
+        for _ in range(MAX_CATCH_UP_PASSES):
+            in_log, copied = await _checkpoint(checkpointer)
+            if in_log - copied <= FEW_FRAMES:
+                break
+        self._commits_held = True
+        try:
+            await _checkpoint(checkpointer)
+        finally:
+            self._commits_held = False
+        self.flush()
 
     # Writing ------------------------------------------------------------------------------
 
@@ -179,7 +204,13 @@ class Database:
         self._queued_waiters.append(waiter)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_later(GROUP_COMMIT_SECONDS, self.flush)
+            asyncio.get_running_loop().call_later(GROUP_COMMIT_SECONDS, self._group_commit)
+
+    def _group_commit(self) -> None:
+        if self._commits_held:
+            self._flush_scheduled = False  # the checkpoint holding it commits when it ends
+        else:
+            self.flush()
 
     def flush(self) -> None:
         """Commit every queued statement now, in one transaction."""
@@ -214,6 +245,13 @@ class Database:
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         self.flush()
         return self.conn.execute(sql, params).fetchall()
+
+
+async def _checkpoint(checkpointer: aiosqlite.Connection) -> tuple[int, int]:
+    """A passive checkpoint: how many frames the log holds, and how many of them are copied."""
+    async with checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)") as cursor:
+        row = await cursor.fetchone()
+    return (row[1], row[2]) if row else (0, 0)
 
 
 def _remove(names: list[str]) -> None:
