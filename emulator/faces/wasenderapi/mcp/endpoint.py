@@ -5,9 +5,10 @@ and refuses accounts that are not on a paid plan, as the vendor's MCP page says.
 refuses a request whose id is already in flight on the same MCP session: JSON-RPC forbids
 reusing one, and the SDK would answer only one of the two while the other waited forever.
 
-Importing the MCP SDK costs more than the rest of the emulator's start together, so it is
-imported on a thread of its own once the app starts: the other routes answer meanwhile, and
-an MCP request that comes first waits for it.
+Importing the MCP SDK costs more than the rest of the emulator's start together, so it waits
+for the first request to /mcp and then runs on a thread of its own: an emulator never asked
+for MCP never pays for it, and the other routes answer while it loads. (Loaded at start, it
+held the interpreter's lock against the first second of every user's REST traffic.)
 """
 
 from __future__ import annotations
@@ -53,19 +54,29 @@ class McpEndpoint:
 
     def __init__(self) -> None:
         self._manager: asyncio.Future[Any] | None = None
+        self._stopping: asyncio.Event | None = None
+        self._runner: asyncio.Task[None] | None = None
         self._in_flight: set[tuple[str, int | str]] = set()
         self.route: ASGIRouteHandler = asgi("/mcp", is_mount=True, name="mcp", copy_scope=False)(self._serve)
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
-        self._manager = asyncio.get_running_loop().create_future()
-        stopping = asyncio.Event()
-        runner = asyncio.create_task(self._run(self._manager, stopping))
+        self._stopping = asyncio.Event()
         try:
             yield
         finally:
-            stopping.set()
-            await runner
+            self._stopping.set()
+            if self._runner is not None:
+                await self._runner
+            self._manager = self._runner = None
+
+    def _session_manager(self) -> asyncio.Future[Any]:
+        """The SDK's session manager, started by the first request that needs it."""
+        assert self._stopping is not None, "the app's lifespan runs the MCP session manager"
+        if self._manager is None:
+            self._manager = asyncio.get_running_loop().create_future()
+            self._runner = asyncio.create_task(self._run(self._manager, self._stopping))
+        return self._manager
 
     async def _run(self, manager: asyncio.Future[Any], stopping: asyncio.Event) -> None:
         try:
@@ -88,8 +99,7 @@ class McpEndpoint:
             await self._answer(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self._manager is not None, "the app's lifespan starts the MCP session manager"
-        manager = await asyncio.shield(self._manager)
+        manager = await asyncio.shield(self._session_manager())
         key = None
         session = _header(scope, b"mcp-session-id")
         if scope["method"] == "POST" and session is not None:
