@@ -45,7 +45,10 @@ class Clock:
         self._timers: list[_Timer] = []
         self._by_key: dict[str, _Timer] = {}
         self._seq = itertools.count()
-        self._wakeup = asyncio.Event()
+        # A real clock: the loop's alarm for the earliest timer, and the run of due timers.
+        self._started = False
+        self._alarm: asyncio.TimerHandle | None = None
+        self._alarm_due = 0.0
         self._runner: asyncio.Task[None] | None = None
         self._advancing = asyncio.Lock()
         self._settlers: list[Settler] = []
@@ -65,7 +68,8 @@ class Clock:
         timer = _Timer(self.now() + max(delay, 0.0), next(self._seq), key, callback)
         self._by_key[key] = timer
         heapq.heappush(self._timers, timer)
-        self._wakeup.set()
+        if self._started:
+            self._set_alarm()
 
     def cancel(self, key: str) -> None:
         timer = self._by_key.pop(key, None)
@@ -129,11 +133,16 @@ class Clock:
     # Real time --------------------------------------------------------------------------
 
     def start(self) -> None:
-        if not self.is_virtual and self._runner is None:
-            self._runner = asyncio.get_running_loop().create_task(self._run_real_timers())
+        if not self.is_virtual and not self._started:
+            self._started = True
+            self._set_alarm()
 
     async def stop(self) -> None:
         self.cancel_all()
+        self._started = False
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
         if self._runner is not None:
             self._runner.cancel()
             try:
@@ -142,20 +151,29 @@ class Clock:
                 pass
             self._runner = None
 
-    async def _run_real_timers(self) -> None:
-        while True:
-            self._wakeup.clear()
-            due = self.next_due()
-            if due is None:
-                await self._wakeup.wait()
-                continue
-            delay = due - time.time()
-            if delay > 0:
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
-                except TimeoutError:
-                    pass
-                continue
-            timer = self._pop_due(time.time())
-            if timer is not None:
+    def _set_alarm(self) -> None:
+        """Ring when the earliest timer falls due: the loop's own timer, set again only when an
+        earlier one comes (under load timers come by the thousand a second)."""
+        if self._runner is not None:
+            return  # the run under way sets the alarm when it ends
+        due = self.next_due()
+        if due is None or (self._alarm is not None and self._alarm_due <= due):
+            return
+        if self._alarm is not None:
+            self._alarm.cancel()
+        self._alarm_due = due
+        self._alarm = asyncio.get_running_loop().call_later(max(due - time.time(), 0.0), self._ring)
+
+    def _ring(self) -> None:
+        self._alarm = None
+        self._runner = asyncio.get_running_loop().create_task(self._run_due_timers())
+
+    async def _run_due_timers(self) -> None:
+        """Fire the due timers one after another, each awaited before the next."""
+        try:
+            while (timer := self._pop_due(time.time())) is not None:
                 await timer.callback()
+        finally:
+            self._runner = None
+            if self._started:
+                self._set_alarm()
