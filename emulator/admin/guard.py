@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from emulator.http.requests import parse_bearer
+from emulator.http.requests import header_in, parse_bearer
 from emulator.config import Settings
 from emulator.domain import errors
 
@@ -50,8 +50,7 @@ def _require_admin_token(scope: Scope, in_query: bool) -> None:
     expected = scope["app"].state.core.settings.admin_token
     if not expected:
         return
-    header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
-    given = parse_bearer(header.decode("latin-1")) if header is not None else None
+    given = parse_bearer(header_in(scope, b"authorization"))
     if given is None and in_query:
         given = next(iter(parse_qs(scope["query_string"].decode("latin-1")).get("token", ())), None)
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):

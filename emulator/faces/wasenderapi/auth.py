@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request, get
 
+from emulator.core import Core
 from emulator.domain import errors
 from emulator.domain.accounts import NO_SUBSCRIPTION, Account
 from emulator.domain.sessions import Session
@@ -33,10 +34,13 @@ def _own(session: Session | None) -> Session | None:
 
 def calling_session(request: Request[Any, Any, Any]) -> Session:
     """The session whose API key authorises this request (session-level endpoints)."""
-    token = bearer_token(request)
+    return session_with_key(core_of(request), bearer_token(request))
+
+
+def session_with_key(core: Core, token: str | None) -> Session:
+    """The session whose API key `token` is, if it may call session-level endpoints."""
     if token is None:
         raise errors.Unauthorized(API_KEY_REQUIRED)
-    core = core_of(request)
     session = _own(core.sessions.by_api_key(token))
     if session is None:
         raise errors.Unauthorized(INVALID_API_KEY)

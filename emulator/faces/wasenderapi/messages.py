@@ -8,17 +8,18 @@ import msgspec
 from litestar import Request, delete, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
+from litestar.types import Scope
 
 from emulator.domain import errors
 from emulator.domain.jids import ADDRESS_PATTERN
 from emulator.domain.message_content import ContactCard, Draft, Location, Poll, check_draft, infer_kind
 from emulator.domain.messages import STATUS_CODES, Message
 from emulator.domain.sessions import Status
-from emulator.faces.wasenderapi.auth import calling_session, managed_session
+from emulator.faces.wasenderapi.auth import calling_session, managed_session, session_with_key
 from emulator.faces.wasenderapi.fault_injection import SEND_FAULT
 from emulator.faces.wasenderapi.responses import laravel_page, ok, sql_datetime
 from emulator.http.lean import lean_post
-from emulator.http.requests import core_of
+from emulator.http.requests import core_in, core_of, header_in, parse_bearer
 from emulator.http.validation import HttpUrl, parse_body, parse_query
 
 
@@ -121,13 +122,14 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
 
 
 @lean_post("/api/send-message", name="send-message", max_body=1024 * 1024, rate_limit="send")
-async def send_message(request: Request[Any, Any, Any], raw: bytes) -> dict[str, Any]:
-    session = calling_session(request)
+async def send_message(scope: Scope, raw: bytes) -> dict[str, Any]:
+    core = core_in(scope)
+    session = session_with_key(core, parse_bearer(header_in(scope, b"authorization")))
     body = parse_body(SendMessageBody, raw)
-    draft, fault = draft_of(body), request.scope.get(SEND_FAULT)  # type: ignore[call-overload]
+    draft, fault = draft_of(body), scope.get(SEND_FAULT)  # type: ignore[call-overload]
     # Only media needs the base URL (to find an upload of ours), and building it costs the hot path.
-    base_url = str(request.base_url) if draft.media_url is not None else ""
-    message = await core_of(request).messages.send(session, draft, body.to, _logged_content(body), base_url, fault)
+    base_url = str(Request(scope).base_url) if draft.media_url is not None else ""
+    message = await core.messages.send(session, draft, body.to, _logged_content(body), base_url, fault)
     return ok({"msgId": message.id, "jid": body.to, "status": message.status_name})
 
 

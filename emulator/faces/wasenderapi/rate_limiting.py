@@ -14,7 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from emulator.domain.rate_limits import TOO_MANY_CONCURRENT, Decision, rules_for
 from emulator.http.rate_limits import send_refusal, with_headers
-from emulator.http.requests import parse_bearer
+from emulator.http.requests import header_in, parse_bearer
 
 _encode = msgspec.json.Encoder().encode
 API_PREFIXES = ("/api/", "/auth-check")
@@ -57,7 +57,7 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
 
 def caller(core: Any, scope: Scope) -> tuple[str, Any, Any] | None:
     """(limiter identity, session or None, account) of the request's bearer token."""
-    token = _bearer(scope)
+    token = parse_bearer(header_in(scope, b"authorization"))
     if token is None:
         return None
     session = core.sessions.by_api_key(token)
@@ -66,13 +66,6 @@ def caller(core: Any, scope: Scope) -> tuple[str, Any, Any] | None:
         return (f"session:{session.id}", session, account) if account is not None else None
     account = core.accounts.by_token(token)
     return (f"account:{account.id}", None, account) if account is not None else None
-
-
-def _bearer(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            return parse_bearer(value.decode("latin-1"))
-    return None
 
 
 async def _refuse(send: Send, decision: Decision) -> None:

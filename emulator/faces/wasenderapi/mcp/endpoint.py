@@ -30,7 +30,7 @@ from emulator.domain.accounts import Account
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
 from emulator.faces.wasenderapi.errors import error_body
 from emulator.http.bodies import replaying, whole_body
-from emulator.http.requests import parse_bearer
+from emulator.http.requests import header_in, parse_bearer
 
 PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
 SERVER_MODULE = "emulator.faces.wasenderapi.mcp.server"
@@ -101,7 +101,7 @@ class McpEndpoint:
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         manager = await asyncio.shield(self._session_manager())
         key = None
-        session = _header(scope, b"mcp-session-id")
+        session = header_in(scope, b"mcp-session-id")
         if scope["method"] == "POST" and session is not None:
             body = await whole_body(receive)
             receive = replaying(body, receive)
@@ -119,12 +119,8 @@ class McpEndpoint:
 
 
 def account_of(scope: Scope) -> Account | None:
-    token = parse_bearer(_header(scope, b"authorization"))
+    token = parse_bearer(header_in(scope, b"authorization"))
     return scope["app"].state.core.accounts.by_token(token) if token else None
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    return next((v.decode("latin-1") for k, v in scope["headers"] if k == name), None)
 
 
 def _request_id(body: bytes) -> int | str | None:
