@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from emulator.admin.session_ids import session_number
 from emulator.clock import VIRTUAL_EPOCH, Clock
 from emulator.config import Settings
 from emulator.domain.account_service import AccountService
@@ -38,7 +39,6 @@ class Core:
         self.settings = settings
         # Read before anything is stored, so a bad file stops start-up at once.
         self.fixtures: Fixtures = load_fixtures(settings.fixtures)
-        self.scenario = load_scenario(settings.faults) if settings.faults else []
         self.db = Database(settings.db)
         self.clock = Clock(settings.clock)
         self.ids = IdGenerator(settings.seed)
@@ -46,6 +46,8 @@ class Core:
         self.accounts = AccountService(self.db, self.clock, self.ids, ACCOUNT_KEY_PREFIXES)
         self.sessions = SessionService(self.db, self.clock, self.ids, self.bus, QR_POLICIES)
         self.faults = FaultBook(self.clock, self.sessions, self.ids.seed)
+        # Still before anything is stored; its rules may name a session by a face's public id.
+        self.scenario = load_scenario(settings.faults, lambda given: session_number(self, given)) if settings.faults else []
         self.media = MediaService(self.db, self.clock, self.ids)
         self.contacts = ContactService(self.db, self.clock, self.ids, self.bus, self.sessions)
         self.groups = GroupService(self.db, self.clock, self.ids, self.bus, self.sessions, self.contacts)

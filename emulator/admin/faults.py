@@ -14,25 +14,22 @@ from emulator.http.requests import core_of
 from emulator.faces.wasenderapi.responses import ok
 from emulator.http.validation import parse_body
 from emulator.domain import errors
-from emulator.domain.faults import FaultBook, Rule, RuleSpec
+from emulator.domain.faults import FaultBook, Rule, RuleSpec, WrittenRuleSpec, rule_spec
 
 RULE_NOT_FOUND = "The specified fault rule was not found."
-NAMES_NO_SESSION = "The session id names no session."
 
 
-class AdminRuleSpec(RuleSpec, forbid_unknown_fields=True):
+class AdminRuleSpec(WrittenRuleSpec, forbid_unknown_fields=True):
     """A fault rule as the admin API takes it: its session named by any face's id for it."""
 
     session_id: Annotated[int, msgspec.Meta(ge=1, le=2**53)] | SessionId | None = None
 
 
 def _rule_spec(core: Any, written: AdminRuleSpec) -> RuleSpec:
-    fields = msgspec.structs.asdict(written)
-    if isinstance(written.session_id, str):
-        fields["session_id"] = session_number(core, written.session_id)
-        if fields["session_id"] is None:
-            raise errors.ValidationFailed({"session_id": [NAMES_NO_SESSION]})
-    return RuleSpec(**fields)
+    try:
+        return rule_spec(written, lambda given: session_number(core, given))
+    except ValueError as exc:
+        raise errors.ValidationFailed({"session_id": [str(exc)]}) from None
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:

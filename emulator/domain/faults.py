@@ -356,16 +356,43 @@ def _drop_key(rule: Rule) -> str:
     return f"fault-drop:{rule.id}"
 
 
+NAMES_NO_SESSION = "The session id names no session."
+
+
+class WrittenRuleSpec(RuleSpec, forbid_unknown_fields=True):
+    """A fault rule as the admin API and scenario files take it: its session named by any
+    face's id for it (an integer, or SendAPI's sess_...), which `session_number` reads."""
+
+    session_id: Annotated[int, msgspec.Meta(ge=1, le=2**53)] | Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
 class _Scenario(msgspec.Struct):
-    rules: list[RuleSpec]
+    rules: list[WrittenRuleSpec]
 
 
-def load_scenario(path: str) -> list[RuleSpec]:
+def rule_spec(written: WrittenRuleSpec, session_number: Callable[[str], int | None]) -> RuleSpec:
+    """The rule `written` names, its session id read; ValueError when that id names no session."""
+    fields = msgspec.structs.asdict(written)
+    if isinstance(written.session_id, str):
+        fields["session_id"] = session_number(written.session_id)
+        if fields["session_id"] is None:
+            raise ValueError(NAMES_NO_SESSION)
+    return RuleSpec(**fields)
+
+
+def load_scenario(path: str, session_number: Callable[[str], int | None]) -> list[RuleSpec]:
     """The rules of a scenario file: a JSON list of rules, or an object with a "rules" list."""
     try:
         value = msgspec.json.decode(Path(path).read_bytes())
-        return msgspec.convert({"rules": value} if isinstance(value, list) else value, _Scenario).rules
+        written = msgspec.convert({"rules": value} if isinstance(value, list) else value, _Scenario).rules
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the fault scenario ({exc.strerror})") from None
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path}: {exc}") from None
+    rules = []
+    for number, rule in enumerate(written, start=1):
+        try:
+            rules.append(rule_spec(rule, session_number))
+        except ValueError as exc:
+            raise ValueError(f"{path}: rule {number}: session_id: {exc}") from None
+    return rules

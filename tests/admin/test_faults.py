@@ -10,6 +10,8 @@ import pytest
 from litestar.testing import TestClient
 
 from emulator.domain.errors import NOT_CONNECTED
+from emulator.faces.sendapi.public_ids import SESSION as SENDAPI_SESSION
+from emulator.faces.sendapi.public_ids import public_id
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, PAT, auth, make_client
 from tests.webhooks.support import advance, arrived, inbox_url, inject, make_hooked_client, point_webhook
 
@@ -293,4 +295,19 @@ def test_a_scenario_naming_an_unknown_route_stops_the_start(tmp_path: Path) -> N
     scenario = tmp_path / "bad.json"
     scenario.write_text(json.dumps([{"route": "GET /api/nowhere", "action": {"type": "reset"}}]))
     with pytest.raises(ValueError, match="fault rule 1 of the scenario"):
+        make_client(faults=str(scenario))
+
+
+def test_a_scenario_names_a_sendapi_session_by_its_public_id(tmp_path: Path) -> None:
+    scenario = tmp_path / "sendapi.json"
+    rule = {"route": SEND, "session_id": public_id(SENDAPI_SESSION, 7), "action": {"type": "error", "status": 503}}
+    scenario.write_text(json.dumps([rule]))
+    with make_client(faults=str(scenario)) as client:
+        assert rule_of(client, 1)["session_id"] == 7
+
+
+def test_a_scenario_naming_no_session_stops_the_start(tmp_path: Path) -> None:
+    scenario = tmp_path / "nobody.json"
+    scenario.write_text(json.dumps([{"session_id": "sess_nobody", "action": {"type": "reset"}}]))
+    with pytest.raises(ValueError, match="rule 1: session_id: The session id names no session"):
         make_client(faults=str(scenario))
