@@ -14,6 +14,7 @@ from mcp.shared.exceptions import MCPError
 
 from emulator.coverage import DOCUMENTED_TOOLS
 from emulator.faces.wasenderapi.mcp.endpoint import PAID_PLANS_ONLY
+from emulator.faces.wasenderapi.mcp.server import mcp_server
 from tests.faces.wasenderapi.mcp_support import McpCalls, Rest, with_mcp
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer
 
@@ -50,6 +51,10 @@ def test_the_tools_listed_are_exactly_the_documented_ones(server: LiveServer) ->
     assert hints["leave_group"].destructive_hint and not hints["create_group"].destructive_hint
     send = next(t for t in tools if t.name == "send_text_message").input_schema
     assert set(send["required"]) == {"session_id", "to", "text"}
+    # The schema the SDK checks an exchange's Mcp-Param headers against is the one listed.
+    lookup = mcp_server().get_tool_input_schema
+    assert lookup is not None
+    assert all(lookup(t.name) == t.input_schema for t in tools) and lookup("no_such_tool") is None
 
 
 def test_session_tools(server: LiveServer, rest: Rest) -> None:

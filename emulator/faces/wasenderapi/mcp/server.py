@@ -104,14 +104,25 @@ def _failure(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
 
 
+def _input_schema(name: str) -> dict[str, Any] | None:
+    tool = TOOLS_BY_NAME.get(name)
+    return tool.input_schema if tool is not None else None
+
+
 def mcp_server() -> Server[Any]:
-    return Server(
+    server: Server[Any] = Server(
         "WasenderAPI",
         version=__version__,
         instructions="WhatsApp sessions, messaging, contacts and groups of a WasenderAPI account.",
         on_list_tools=_list_tools,
         on_call_tool=_call_tool,
+        # Without it, the SDK answers tools/list in full to check each exchange's Mcp-Param headers.
+        get_tool_input_schema=_input_schema,
     )
+    # The SDK's default OpenTelemetry span per message: the emulator exports no traces, and the
+    # span is a measurable share of a tool call's cost.
+    server.middleware = []
+    return server
 
 
 def session_manager() -> StreamableHTTPSessionManager:
