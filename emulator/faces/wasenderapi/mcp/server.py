@@ -15,6 +15,7 @@ from litestar.types import Scope
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
+from mcp.shared.inbound import X_MCP_HEADER_KEY
 
 from emulator import __version__
 from emulator.domain import errors
@@ -104,9 +105,11 @@ def _failure(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
 
 
-def _input_schema(name: str) -> dict[str, Any] | None:
-    tool = TOOLS_BY_NAME.get(name)
-    return tool.input_schema if tool is not None else None
+# The tools whose arguments an exchange also carries as Mcp-Param headers: the only schemas the
+# SDK's header check has anything to compare against.
+HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
+    tool.name: tool.input_schema for tool in TOOLS if f'"{X_MCP_HEADER_KEY}"'.encode() in _encode(tool.input_schema)
+}
 
 
 def mcp_server() -> Server[Any]:
@@ -117,7 +120,7 @@ def mcp_server() -> Server[Any]:
         on_list_tools=_list_tools,
         on_call_tool=_call_tool,
         # Without it, the SDK answers tools/list in full to check each exchange's Mcp-Param headers.
-        get_tool_input_schema=_input_schema,
+        get_tool_input_schema=HEADER_SCHEMAS.get,
     )
     # The SDK's default OpenTelemetry span per message: the emulator exports no traces, and the
     # span is a measurable share of a tool call's cost.
