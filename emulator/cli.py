@@ -147,7 +147,9 @@ def _announce(settings: Settings, core: Core, port: int) -> None:
         f"  base URL for the SDKs:  http://{host}:{port}/api",
         f"  admin API:              http://{host}:{port}/admin",
         control_plane_line(settings),
+        f"  MCP server:             http://{host}:{port}/mcp",
         f"  Wasend base URL:        http://{host}:{port}/wasend",
+        f"  SendAPI base URL:       http://{host}:{port}/sendapi/v1",
         f"  database: {settings.db}   clock: {settings.clock}   seed: {settings.seed or '(random)'}",
         f"  fixtures: {settings.fixtures}",
     ]

@@ -3,12 +3,14 @@ each way start-up can fail."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from emulator import __version__
@@ -25,6 +27,20 @@ def test_serve_is_the_default_command_also_with_flags(tmp_path: Path) -> None:
     server = LiveServer(command=(sys.executable, "-m", "emulator"), log=tmp_path / "server.log")
     server.stop()
     assert server.banner.startswith("WasenderAPI emulator listening on http://127.0.0.1:")
+
+
+def test_the_banner_names_each_face_with_a_url_and_key_that_answer(live_server: LiveServer) -> None:
+    printed = dict(re.findall(r"^\s*([\w ]+?):\s+(\S+)$", live_server.banner, re.MULTILINE))
+    wasend = httpx.get(f"{printed['Wasend base URL']}/sessions", headers=bearer(printed["wasend API key"]))
+    sendapi = httpx.get(f"{printed['SendAPI base URL']}/whatsapp/sessions", headers=bearer(printed["sendapi API key"]))
+    mcp = httpx.post(printed["MCP server"], json={}, headers={"Accept": "application/json, text/event-stream"})
+    assert wasend.status_code == 200 and wasend.json() == {"sessions": []}
+    assert sendapi.status_code == 200 and sendapi.json()["meta"]["total"] == 0
+    assert mcp.status_code == 401  # the MCP door is there, asking for the personal access token
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 def test_version() -> None:
