@@ -65,3 +65,48 @@ def test_malformed_requests_at_scale(tmp_path: Path) -> None:
             assert rss_mb(server) - baseline < ALLOWED_GROWTH_MB
     finally:
         server.stop()
+
+
+# Valid JSON, nested past the decoder's limit: a body that once escaped the "not JSON" branches.
+TOO_DEEP = b'{"to": "+15551234567", "a": ' + b'{"a": ' * 3000 + b"1" + b"}" * 3001
+WASEND_KEY = "wsd_wasendEmulatorDemoAccountKey0001"
+SENDAPI_KEY = "sk_live_sendapiEmulatorDemoAccountKey0001"
+
+
+def post_too_deep(client: httpx.Client, path: str, token: str | None = None, **headers: str) -> httpx.Response:
+    headers |= {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.post(path, content=TOO_DEEP, headers=headers)
+
+
+def test_json_nested_too_deeply_is_malformed_in_every_face(live_server: LiveServer) -> None:
+    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+        rule = client.post("/admin/faults", json={"route": "POST /api/send-message", "recipient": "+15551234567",
+                                                  "action": {"type": "error", "status": 503}}).json()["data"]  # fmt: skip
+        try:
+            send = post_too_deep(client, "/api/send-message", CONNECTED_KEY)
+            matched = client.get(f"/admin/faults/{rule['id']}").json()["data"]["matched"]
+        finally:
+            client.delete("/admin/faults")
+        media = post_too_deep(client, "/api/decrypt-media", CONNECTED_KEY)
+        wasend = post_too_deep(client, "/wasend/sessions", WASEND_KEY)
+        sendapi = post_too_deep(client, "/sendapi/v1/whatsapp/send", SENDAPI_KEY)
+        posted = post_too_deep(client, "/admin/inbox/too-deep")
+        captured = client.get("/admin/inbox/too-deep").json()["data"]
+        session = mcp_session(client)
+        mcp = post_too_deep(client, "/mcp", PAT, **{"Mcp-Session-Id": session, "Mcp-Protocol-Version": "2025-06-18"})
+    assert (send.status_code, send.json()["errors"]) == (422, {"to": ["The to field is required."]})
+    assert matched == 0  # the rule's recipient is read from the body: there was none to read
+    assert media.status_code == 400 and media.json()["success"] is False
+    assert (wasend.status_code, wasend.json()["message"]) == (400, ["the body must be JSON"])
+    assert sendapi.status_code == 422 and sendapi.json()["error"]["type"] == "validation_error"
+    assert posted.status_code == 200 and captured[-1]["body"] == TOO_DEEP.decode()
+    assert mcp.status_code == 400 and mcp.json()["error"]["code"] == -32700  # JSON-RPC's parse error
+
+
+def mcp_session(client: httpx.Client) -> str:
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "tests", "version": "1"}}
+    answer = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+                         headers={"Authorization": f"Bearer {PAT}", "Accept": "application/json, text/event-stream"})  # fmt: skip
+    return answer.raise_for_status().headers["mcp-session-id"]

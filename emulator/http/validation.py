@@ -22,11 +22,11 @@ import msgspec
 import msgspec.inspect as mi
 
 from emulator.domain.errors import ValidationFailed, attribute_label
+from emulator.http.json_bodies import decode_json
 
 T = TypeVar("T", bound=msgspec.Struct)
 Rule = Callable[[Any], "str | None"]
 
-_decoder = msgspec.json.Decoder()
 
 
 def parse_body(struct_type: type[T], body: bytes) -> T:
@@ -52,8 +52,8 @@ def _json_object(body: bytes) -> dict[str, Any]:
     if not body:
         return {}
     try:
-        value = _decoder.decode(body)
-    except (msgspec.DecodeError, RecursionError):  # nesting deeper than the decoder goes is malformed too
+        value = decode_json(body)
+    except msgspec.DecodeError:
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import msgspec
 
+from emulator.http.json_bodies import decode_json
+
 # Requests kept per inbox; older ones make room.
 INBOX_SIZE = 10_000
-
-_decode = msgspec.json.Decoder().decode
 
 
 class CapturedRequest(msgspec.Struct, kw_only=True):
@@ -74,6 +74,6 @@ class CaptureInbox:
 
 def _parsed(body: bytes) -> Any:
     try:
-        return _decode(body)
+        return decode_json(body)
     except msgspec.DecodeError:
         return body.decode("utf-8", errors="replace")

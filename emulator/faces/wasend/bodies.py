@@ -9,16 +9,15 @@ from typing import TypeVar
 import msgspec
 
 from emulator.faces.wasend.errors import WasendError
+from emulator.http.json_bodies import decode_json
 
 T = TypeVar("T", bound=msgspec.Struct)
-
-_decoder = msgspec.json.Decoder()
 
 
 def parse(struct_type: type[T], body: bytes) -> T:
     """The SDK posts empty bodies (and `null`) to actions: those count as an empty object."""
     try:
-        raw = _decoder.decode(body) if body.strip() else {}
+        raw = decode_json(body) if body.strip() else {}
     except msgspec.DecodeError:
         raise WasendError(400, ["the body must be JSON"]) from None
     if raw is None:

@@ -24,6 +24,7 @@ from emulator.domain.network import LOST, injected_failure
 from emulator.faces.wasenderapi.errors import error_body
 from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
 from emulator.http.bodies import replaying, whole_body
+from emulator.http.json_bodies import decode_json
 
 # Where a send finds the behaviour a fault gives its message.
 SEND_FAULT = "emulator.send_fault"
@@ -201,7 +202,7 @@ def _wants_recipient(candidates: list[f.Rule]) -> bool:
 
 def _recipient(body: bytes) -> str | None:
     try:
-        return msgspec.json.decode(body, type=_Recipient).to
+        return decode_json(body, _Recipient).to
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 

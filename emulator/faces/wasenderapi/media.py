@@ -17,6 +17,7 @@ from emulator.domain.media import Category, decode_base64_upload
 from emulator.faces.wasenderapi.auth import calling_session
 from emulator.faces.wasenderapi.responses import ok
 from emulator.http.body_limits import MEDIA_MAX_BODY
+from emulator.http.json_bodies import decode_json
 from emulator.http.requests import core_of
 from emulator.http.validation import parse_body
 
@@ -108,7 +109,7 @@ def _messages_of(body: DecryptBody, raw: bytes) -> Any:
     if body.messages is not None:
         return body.messages
     try:
-        whole = msgspec.json.decode(raw)
+        whole = decode_json(raw)
     except msgspec.DecodeError:
         return None  # PHP reads a body that is not JSON as empty: no media object
     return whole if not isinstance(whole, dict) or "message" in whole else {"message": whole}

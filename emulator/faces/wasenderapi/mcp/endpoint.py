@@ -30,6 +30,7 @@ from emulator.domain.accounts import Account
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
 from emulator.faces.wasenderapi.errors import error_body
 from emulator.http.bodies import replaying, whole_body
+from emulator.http.json_bodies import decode_json
 from emulator.http.requests import header_in, parse_bearer
 
 PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
@@ -45,8 +46,6 @@ class _Envelope(msgspec.Struct):
     method: str | None = None
     id: int | str | None = None
 
-
-_read_envelope = msgspec.json.Decoder(_Envelope).decode
 
 
 class McpEndpoint:
@@ -126,7 +125,7 @@ def account_of(scope: Scope) -> Account | None:
 def _request_id(body: bytes) -> int | str | None:
     """The id of the JSON-RPC request `body` holds; None for anything else, which the SDK answers."""
     try:
-        envelope = _read_envelope(body)
+        envelope = decode_json(body, _Envelope)
     except msgspec.DecodeError:
         return None
     return envelope.id if envelope.method is not None else None
