@@ -14,10 +14,11 @@ from typing import Any
 
 import msgspec
 from litestar import asgi
-from litestar.exceptions import ClientException, MethodNotAllowedException
+from litestar.exceptions import MethodNotAllowedException
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import Receive, Scope, Send
 
+from emulator.http.bodies import BodyTooLarge, whole_body
 from emulator.http.requests import header_in
 
 JsonHandler = Callable[[Scope, bytes], Awaitable[dict[str, Any]]]
@@ -32,8 +33,8 @@ def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[J
             if scope["method"] != "POST":
                 raise MethodNotAllowedException(headers={"allow": "POST"})
             if _content_length(scope) > max_body:
-                raise _too_large(max_body)
-            body = await _read_body(receive, max_body)
+                raise BodyTooLarge(max_body)
+            body = await whole_body(receive, max_body)
             payload = _encode(await handler(scope, body))
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -49,22 +50,3 @@ def lean_post(path: str, *, name: str, max_body: int, **opt: Any) -> Callable[[J
 def _content_length(scope: Scope) -> int:
     declared = header_in(scope, b"content-length")
     return int(declared) if declared and declared.isdigit() else 0
-
-
-def _too_large(limit: int) -> ClientException:
-    return ClientException(f"The request body is larger than {limit} bytes.", status_code=413)
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientException("The client went away.")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)

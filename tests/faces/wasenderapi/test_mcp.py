@@ -15,7 +15,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.inbound import X_MCP_HEADER_KEY
 
 from emulator.coverage import DOCUMENTED_TOOLS
-from emulator.faces.wasenderapi.mcp.endpoint import PAID_PLANS_ONLY
+from emulator.faces.wasenderapi.mcp.endpoint import MAX_BODY, PAID_PLANS_ONLY
 from emulator.faces.wasenderapi.mcp.server import mcp_server
 from tests.faces.wasenderapi.mcp_support import McpCalls, Rest, with_mcp
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer
@@ -288,6 +288,28 @@ def test_malformed_json_rpc_gets_mcp_error_codes(server: LiveServer, body: bytes
     response = httpx.post(server.url + "/mcp", content=body, headers={**MCP_HEADERS, "Authorization": f"Bearer {PAT}"})
     assert 400 <= response.status_code < 500
     assert response.json()["error"]["code"] in (-32700, -32600, -32602)
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_not_sent_as_json_is_refused_in_json_rpc(server: LiveServer, content_type: str | None) -> None:
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {PAT}", "Content-Type": content_type or ""}
+    response = httpx.post(server.url + "/mcp", content=json.dumps(INITIALIZE), headers=headers)
+    assert response.status_code == 415
+    assert response.json()["error"] == {"code": -32600, "message": "Unsupported Media Type: Content-Type must be application/json"}
+
+
+@pytest.mark.parametrize("over_a_session", [False, True])
+def test_a_body_over_the_limit_is_refused_unread_and_sends_nothing(server: LiveServer, rest: Rest, over_a_session: bool) -> None:
+    headers = _raw_mcp_session(server.url) if over_a_session else {**MCP_HEADERS, "Authorization": f"Bearer {PAT}"}
+    text = "a" * MAX_BODY
+    call = {"jsonrpc": "2.0", "id": 8, "method": "tools/call",
+            "params": {"name": "send_text_message", "arguments": {"session_id": CONNECTED_ID, "to": SOMEONE, "text": text}}}  # fmt: skip
+    logs = f"/api/whatsapp-sessions/{CONNECTED_ID}/message-logs"
+    before = rest.call("GET", logs, PAT).json()["data"]["total"]
+    response = httpx.post(server.url + "/mcp", json=call, headers=headers, timeout=30)
+    assert (response.status_code, response.headers["connection"]) == (413, "close")
+    assert response.json()["error"] == {"code": -32600, "message": f"The request body is larger than {MAX_BODY} bytes."}
+    assert rest.call("GET", logs, PAT).json()["data"]["total"] == before
 
 
 def test_tool_calls_count_against_their_endpoints_rate_limit(server: LiveServer, rest: Rest) -> None:

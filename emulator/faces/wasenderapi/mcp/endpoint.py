@@ -4,6 +4,8 @@ The door checks the personal access token before any MCP exchange (the REST API'
 and refuses accounts that are not on a paid plan, as the vendor's MCP page says. It also
 refuses a request whose id is already in flight on the same MCP session: JSON-RPC forbids
 reusing one, and the SDK would answer only one of the two while the other waited forever.
+A body that is not JSON by its Content-Type, or larger than MAX_BODY, is refused here too, as
+JSON-RPC errors (the SDK would answer both in plain text).
 
 Importing the MCP SDK costs more than the rest of the emulator's start together, so it waits
 for the first request to /mcp and then runs on a thread of its own: an emulator never asked
@@ -29,12 +31,18 @@ from litestar.types import Receive, Scope, Send
 from emulator.domain.accounts import Account
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
 from emulator.faces.wasenderapi.errors import error_body
-from emulator.http.bodies import replaying, whole_body
+from emulator.http.bodies import BodyTooLarge, replaying, whole_body
 from emulator.http.json_bodies import decode_json
 from emulator.http.requests import header_in, parse_bearer
 
 PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
 SERVER_MODULE = "emulator.faces.wasenderapi.mcp.server"
+
+# What an MCP request may carry (the SDK's own default): the door reads the body whole, so it
+# refuses a larger one itself, in JSON-RPC's words like everything else the door refuses.
+MAX_BODY = 4 * 1024 * 1024
+# The SDK's transport words this refusal, but only after a check of its own that answers plain text.
+UNSUPPORTED_MEDIA_TYPE = "Unsupported Media Type: Content-Type must be application/json"
 
 _encode = msgspec.json.Encoder().encode
 INVALID_REQUEST = -32600
@@ -98,23 +106,44 @@ class McpEndpoint:
             await self._answer(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        manager = await asyncio.shield(self._session_manager())
         key = None
-        session = header_in(scope, b"mcp-session-id")
-        if scope["method"] == "POST" and session is not None:
-            body = await whole_body(receive)
-            receive = replaying(body, receive)
-            request_id = _request_id(body)
-            key = (session, request_id) if request_id is not None else None
-            if key in self._in_flight:
-                await _refuse_json_rpc(send, request_id, f"Request id {request_id!r} is already in use by a request in flight.")
+        if scope["method"] == "POST":
+            body = await _admitted_body(scope, receive, send)
+            if body is None:
                 return
+            receive = replaying(body, receive)
+            key = _request_key(scope, body)
+            if key in self._in_flight:
+                await _refuse_json_rpc(send, 400, key[1], f"Request id {key[1]!r} is already in use by a request in flight.")
+                return
+        manager = await asyncio.shield(self._session_manager())
         if key is not None:
             self._in_flight.add(key)
         try:
             await manager.handle_request(scope, receive, send)
         finally:
             self._in_flight.discard(key)
+
+
+async def _admitted_body(scope: Scope, receive: Receive, send: Send) -> bytes | None:
+    """The POST's JSON body; None once the request is refused for its Content-Type or its size."""
+    if not (header_in(scope, b"content-type") or "").lower().startswith("application/json"):
+        await _refuse_json_rpc(send, 415, None, UNSUPPORTED_MEDIA_TYPE)
+        return None
+    try:
+        return await whole_body(receive, MAX_BODY)
+    except BodyTooLarge as exc:
+        await _refuse_json_rpc(send, 413, None, exc.detail, closing=True)
+        return None
+
+
+def _request_key(scope: Scope, body: bytes) -> tuple[str, int | str] | None:
+    """(MCP session, request id) of a JSON-RPC request made over a session."""
+    session = header_in(scope, b"mcp-session-id")
+    if session is None:
+        return None
+    request_id = _request_id(body)
+    return None if request_id is None else (session, request_id)
 
 
 def account_of(scope: Scope) -> Account | None:
@@ -165,12 +194,17 @@ async def _refuse(send: Send, status: int, message: str) -> None:
     await _send_json(send, status, error_body(message))
 
 
-async def _refuse_json_rpc(send: Send, request_id: int | str, message: str) -> None:
-    await _send_json(send, 400, {"jsonrpc": "2.0", "id": request_id, "error": {"code": INVALID_REQUEST, "message": message}})
+async def _refuse_json_rpc(
+    send: Send, status: int, request_id: int | str | None, message: str, *, closing: bool = False
+) -> None:
+    error = {"jsonrpc": "2.0", "id": request_id, "error": {"code": INVALID_REQUEST, "message": message}}
+    await _send_json(send, status, error, closing=closing)
 
 
-async def _send_json(send: Send, status: int, answer: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, answer: dict[str, Any], *, closing: bool = False) -> None:
     body = _encode(answer)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if closing:  # the rest of the body is never read
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -22,7 +22,7 @@ from emulator.domain import errors
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
 from emulator.faces.wasenderapi.mcp.contacts import CONTACT_TOOLS
 from emulator.faces.wasenderapi.mcp.documentation import DOCUMENTATION_TOOLS
-from emulator.faces.wasenderapi.mcp.endpoint import account_of
+from emulator.faces.wasenderapi.mcp.endpoint import MAX_BODY, account_of
 from emulator.faces.wasenderapi.mcp.groups import GROUP_TOOLS
 from emulator.faces.wasenderapi.mcp.messaging import MESSAGING_TOOLS
 from emulator.faces.wasenderapi.mcp.routes import RouteAnswer, call_route, fill_path
@@ -130,4 +130,4 @@ def mcp_server() -> Server[Any]:
 
 def session_manager() -> StreamableHTTPSessionManager:
     # Stateful sessions, answered as JSON: what Claude Code, OpenCode, n8n and both SDKs speak.
-    return StreamableHTTPSessionManager(app=mcp_server(), json_response=True)
+    return StreamableHTTPSessionManager(app=mcp_server(), json_response=True, max_request_body_size=MAX_BODY)
