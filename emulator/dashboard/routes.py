@@ -81,7 +81,7 @@ def feed_of(request: Request[Any, Any, Any]) -> LiveFeed:
 
 
 def _card(core: Core, session: Session) -> dict[str, Any]:
-    return session_card(session, core.accounts.get(session.account_id))
+    return session_card(session, core.accounts.get(session.account_id), core.sessions.qr_policy(session))
 
 
 class DashboardController(Controller):

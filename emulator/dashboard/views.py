@@ -9,7 +9,8 @@ from emulator.domain.chats import Chat
 from emulator.domain.message_content import message_body
 from emulator.domain.messages import Message
 from emulator.domain.reactions import Reaction
-from emulator.domain.sessions import Session, Status, qr_png_data_url
+from emulator.domain.sessions import QrPolicy, Session, Status, qr_png_data_url
+from emulator.faces import FACE_TITLES
 from emulator.faces.wasenderapi.responses import session_json
 from emulator.http.timestamps import iso
 
@@ -17,7 +18,7 @@ MEDIA_KINDS = ("image", "video", "audio", "document", "sticker")
 WEBHOOK_SETTINGS = ("webhook_url", "webhook_enabled", "webhook_events")
 
 
-def session_card(session: Session, account: Account | None) -> dict[str, Any]:
+def session_card(session: Session, account: Account | None, qr_policy: QrPolicy) -> dict[str, Any]:
     full = session_json(session)
     qr_image = qr_png_data_url(session.qr_code) if session.status is Status.NEED_SCAN and session.qr_code else None
     return {
@@ -25,12 +26,15 @@ def session_card(session: Session, account: Account | None) -> dict[str, Any]:
         "account_id": session.account_id,
         "name": session.name,
         "phone_number": session.phone_number,
+        "api": FACE_TITLES[session.face],
         "status": full["status"],
         "plan": account.plan if account else None,
         "webhook": {name: full[name] for name in WEBHOOK_SETTINGS},
         "qr_code": session.qr_code if qr_image else None,
         "qr_image": qr_image,
         "qr_expires_at": iso(session.qr_expires_at) if qr_image and session.qr_expires_at else None,
+        # Whether a fresh code follows by itself at qr_expires_at, or the code just goes stale there.
+        "qr_rotates": qr_policy.rotations is not None,
     }
 
 

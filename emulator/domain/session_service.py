@@ -258,11 +258,11 @@ class SessionService:
 
     # QR codes -------------------------------------------------------------------------------
 
-    def _qr_policy(self, session: Session) -> QrPolicy:
+    def qr_policy(self, session: Session) -> QrPolicy:
         return self._qr_policies.get(session.face, DEFAULT_QR_POLICY)
 
     def _issue_qr(self, session: Session, replacements: int) -> None:
-        lifetime = self._qr_policy(session).lifetime
+        lifetime = self.qr_policy(session).lifetime
         session.qr_code = self._ids.qr_code()
         session.qr_replacements = replacements
         session.qr_expires_at = self._clock.now() + lifetime
@@ -275,7 +275,7 @@ class SessionService:
         self._clock.cancel(_qr_timer_key(session))
 
     def _arm_qr_timer(self, session: Session, delay: float) -> None:
-        if self._qr_policy(session).rotations is None:
+        if self.qr_policy(session).rotations is None:
             return
         session_id = session.id
 
@@ -287,7 +287,7 @@ class SessionService:
         self._clock.schedule(_qr_timer_key(session), delay, expire)
 
     async def _on_qr_expired(self, session: Session) -> None:
-        rotations = self._qr_policy(session).rotations
+        rotations = self.qr_policy(session).rotations
         if rotations is not None and session.qr_replacements >= rotations:
             await self._move(session, Status.DISCONNECTED, "qr_code_expired")
             return

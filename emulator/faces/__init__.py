@@ -13,6 +13,9 @@ WASENDERAPI = "wasenderapi"
 WASEND = "wasend"
 SENDAPI = "sendapi"
 
+# face -> the vendor's name for its API, as the dashboard shows whose session is whose
+FACE_TITLES: dict[str, str] = {WASENDERAPI: "WasenderAPI", WASEND: "Wasend", SENDAPI: "SendAPI"}
+
 # face -> how the account keys of that face begin
 ACCOUNT_KEY_PREFIXES: dict[str, str] = {
     WASEND: "wsd_",

@@ -9,12 +9,13 @@ from pathlib import Path
 from litestar.testing import TestClient
 
 from emulator.config import DEFAULT_FIXTURES
-from emulator.faces import WASEND
+from emulator.faces import SENDAPI, WASEND
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, auth, make_client
 
 CONTACT = "+15557771111"
 CHAT = "15557771111@s.whatsapp.net"
-WASEND_KEY = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"][WASEND]
+KEYS = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"]
+WASEND_KEY, SENDAPI_KEY = KEYS[WASEND], KEYS[SENDAPI]
 
 
 def _data(response) -> object:  # type: ignore[no-untyped-def]
@@ -59,6 +60,16 @@ def test_a_connected_session_shows_its_qr_code_until_scanned(client: TestClient)
         (CONNECTED_ID, "connected", None),
         (DISCONNECTED_ID, "connected", None),
     ]
+
+
+def test_each_card_names_the_api_its_session_belongs_to_and_how_its_qr_code_lives(client: TestClient) -> None:
+    wasend = client.post("/wasend/sessions", json={"sessionName": "w", "phoneNumber": "+15550007001"}, headers=auth(WASEND_KEY))
+    sendapi = client.post("/sendapi/v1/whatsapp/sessions", json={"name": "s"}, headers=auth(SENDAPI_KEY))
+    assert wasend.status_code == 201 and sendapi.status_code == 201
+    cards = {s["name"]: s for s in _data(client.get("/admin/dashboard/sessions"))}  # type: ignore[attr-defined]
+    assert (cards["Demo connected"]["api"], cards["w"]["api"], cards["s"]["api"]) == ("WasenderAPI", "Wasend", "SendAPI")
+    # Both wait for a scan: the Wasend code is replaced by itself, SendAPI's goes stale until asked for again.
+    assert (cards["w"]["qr_rotates"], cards["s"]["qr_rotates"]) == (True, False)
 
 
 def test_a_chat_comes_in_pages_newest_first(client: TestClient) -> None:

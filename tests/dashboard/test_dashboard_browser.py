@@ -49,6 +49,7 @@ def _small_png() -> str:
 def test_pairing_a_session_by_its_qr_code_shows_live(page: Page, server: LiveServer) -> None:
     open_dashboard(page, server)
     expect(session_card(page, CONNECTED_ID).locator(".status")).to_contain_text("connected")
+    expect(session_card(page, CONNECTED_ID).locator("dl")).to_contain_text("APIWasenderAPI")
     card = session_card(page, DISCONNECTED_ID)
     expect(card.locator(".status")).to_contain_text("disconnected")
 

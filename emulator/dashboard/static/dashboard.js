@@ -151,11 +151,12 @@ function renderSessions() {
       el("p", { class: "status status-" + s.status, "data-status": s.status }, "Status: ", el("b", { text: s.status.replace("_", " ") })),
       el("dl", {},
         el("dt", { text: "Phone" }), el("dd", { text: s.phone_number }),
+        el("dt", { text: "API" }), el("dd", { text: s.api }),
         el("dt", { text: "Account" }), el("dd", { text: `${s.account_id} (${s.plan || "?"} plan)` }),
         el("dt", { text: "Webhook" }), el("dd", { text: webhook })),
       s.qr_image && el("figure", { class: "qr" },
         el("img", { src: s.qr_image, alt: `QR code to pair session ${s.id}`, width: 180, height: 180 }),
-        el("figcaption", { text: `Rotates at ${shortTime(s.qr_expires_at)} (clock time)` })),
+        el("figcaption", { text: `${s.qr_rotates ? "Rotates" : "Expires"} at ${shortTime(s.qr_expires_at)} (clock time)` })),
       el("div", { class: "actions" },
         ["disconnected", "logged_out", "expired"].includes(s.status) &&
           sessionAction(s, "Connect", () => api(`/admin/dashboard/sessions/${s.id}/connect`, { method: "POST" })),
