@@ -9,12 +9,14 @@ import socket
 import sys
 
 import uvicorn
+from litestar import Litestar
 
 from emulator import __version__
 from emulator.admin.guard import control_plane_line, exposure_refusal
 from emulator.app import create_app
 from emulator.config import Settings
 from emulator.core import Core
+from emulator.dashboard.feed import LiveFeed
 from emulator.fixtures import FixtureError
 from emulator.ready_file import ready_info, write_when_ready
 
@@ -97,22 +99,42 @@ def serve(settings: Settings, core: Core, ready_file: str | None = None) -> int:
         return 2
     port = sock.getsockname()[1]
     try:
-        config = server_config(settings, core)
+        server = emulator_server(settings, core)
     except ValueError as exc:  # what only the app can check: the routes a fault scenario names
         print(f"wasender-emulator: {exc}", file=sys.stderr)
         return 2
-    server = uvicorn.Server(config)
     _announce(settings, core, port)
     if ready_file:
         write_when_ready(server, ready_file, ready_info(core, port))
     _tune_garbage_collector()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has stopped in full, then handed the signal on
+        pass
     return 0
 
 
-def server_config(settings: Settings, core: Core, **options: object) -> uvicorn.Config:
+class EmulatorServer(uvicorn.Server):
+    """uvicorn's server, which ends the dashboard's event streams as it begins to stop: they never
+    end by themselves, so the stop would wait them out and then cancel each, logging an error."""
+
+    def __init__(self, config: uvicorn.Config, feed: LiveFeed) -> None:
+        super().__init__(config)
+        self._feed = feed
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._feed.close()
+        await super().shutdown(sockets)
+
+
+def emulator_server(settings: Settings, core: Core, **options: object) -> EmulatorServer:
+    app = create_app(settings, core)
+    return EmulatorServer(_server_config(app, settings, **options), app.state.feed)
+
+
+def _server_config(app: Litestar, settings: Settings, **options: object) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(settings, core),
+        app,
         loop="uvloop",
         http="httptools",
         log_level=settings.log_level,
@@ -122,7 +144,7 @@ def server_config(settings: Settings, core: Core, **options: object) -> uvicorn.
         # proxy-header middleware and the Server header.
         proxy_headers=False,
         server_header=False,
-        # The dashboard's event streams never end by themselves: they must not hold up a stop.
+        # Nor may a request held open (an MCP event stream, a fault rule's timeout) hold up a stop.
         timeout_graceful_shutdown=1,
         **options,  # type: ignore[arg-type]
     )

@@ -4,17 +4,20 @@ each way start-up can fail."""
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
 from emulator import __version__
-from tests.conftest import LiveServer
+from tests.conftest import PAT, LiveServer
 
 
 def start(*args: str) -> subprocess.CompletedProcess[str]:
@@ -41,6 +44,44 @@ def test_the_banner_names_each_face_with_a_url_and_key_that_answer(live_server: 
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def test_ctrl_c_stops_at_once_and_quietly_with_the_dashboard_and_an_mcp_stream_open(tmp_path: Path) -> None:
+    server = LiveServer(log=tmp_path / "server.log")
+    mcp = mcp_stream_headers(server.url)
+    ended: dict[str, bool] = {}
+
+    def follow(path: str, headers: dict[str, str]) -> None:
+        with httpx.stream("GET", server.url + path, headers=headers, timeout=30) as response:
+            assert response.status_code == 200
+            for _ in response.iter_bytes():  # ends only when the server ends the stream
+                pass
+        ended[path] = True
+
+    with ThreadPoolExecutor(2) as pool:
+        streams = [pool.submit(follow, "/admin/dashboard/stream", {}), pool.submit(follow, "/mcp", mcp)]
+        time.sleep(1)  # both are open and waiting
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGINT)
+        code = server.process.wait(timeout=30)
+        stopped_in = time.monotonic() - started
+        for stream in streams:
+            stream.result(timeout=5)
+    server.stop()
+    log = (tmp_path / "server.log").read_text()
+    assert (code, ended) == (0, {"/admin/dashboard/stream": True, "/mcp": True})
+    assert stopped_in < 1  # no wait for the streams: the graceful stop's own limit is a second
+    assert "ERROR" not in log and "Traceback" not in log, log
+
+
+def mcp_stream_headers(url: str) -> dict[str, str]:
+    """The headers of the GET that opens a fresh MCP session's event stream."""
+    headers = {"Authorization": f"Bearer {PAT}", "Accept": "application/json, text/event-stream"}
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "tests", "version": "1"}}
+    opened = httpx.post(url + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}, headers=headers)
+    headers |= {"Mcp-Session-Id": opened.headers["mcp-session-id"], "Mcp-Protocol-Version": "2025-06-18"}
+    httpx.post(url + "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers)
+    return {**headers, "Accept": "text/event-stream"}
 
 
 def test_version() -> None:

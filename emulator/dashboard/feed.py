@@ -18,6 +18,8 @@ STREAM_BACKLOG = 1000
 _encode = msgspec.json.Encoder().encode
 
 Stream = asyncio.Queue[ServerSentEventMessage | None]
+# What ends a stream: the server is stopping.
+END_OF_STREAM = ServerSentEventMessage(comment="the emulator is stopping")
 
 
 class LiveFeed:
@@ -47,6 +49,13 @@ class LiveFeed:
 
     def close_stream(self, stream: Stream) -> None:
         self._streams.discard(stream)
+
+    def close(self) -> None:
+        """End every open stream, however far behind its page is."""
+        for stream in self._streams:
+            if stream.full():
+                stream.get_nowait()
+            stream.put_nowait(END_OF_STREAM)
 
     def _fan_out(self, message: ServerSentEventMessage) -> None:
         for stream in self._streams:

@@ -21,7 +21,7 @@ from litestar.status_codes import HTTP_200_OK
 from emulator.admin.guard import ADMIN_TOKEN_IN_QUERY
 from emulator.admin.session_ids import named_session
 from emulator.core import Core
-from emulator.dashboard.feed import LiveFeed
+from emulator.dashboard.feed import END_OF_STREAM, LiveFeed
 from emulator.dashboard.views import bubble, chat_row, session_card
 from emulator.domain import errors
 from emulator.domain.events import DOCUMENTED_EVENTS
@@ -165,6 +165,8 @@ async def _events(feed: LiveFeed) -> AsyncIterator[ServerSentEventMessage]:
             except TimeoutError:
                 yield ServerSentEventMessage(comment="keep-alive")
                 continue
+            if message is END_OF_STREAM:
+                return
             yield ServerSentEventMessage(event="lost", data="{}") if message is None else message
     finally:
         feed.close_stream(stream)

@@ -11,10 +11,9 @@ import socket
 import threading
 import time
 
-import uvicorn
 import uvloop
 
-from emulator.cli import server_config
+from emulator.cli import emulator_server
 from emulator.config import Settings
 from emulator.core import Core
 
@@ -27,7 +26,7 @@ class ServerThread:
         # Built here, so a bad setting or fixture file fails in the caller with its own message.
         core = Core(settings)
         # log_config=None: leave the test process's logging as it is.
-        self._server = uvicorn.Server(server_config(settings, core, log_config=None))
+        self._server = emulator_server(settings, core, log_config=None)
         self._socket = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
         self._socket.bind((settings.host, settings.port))
         self.port: int = self._socket.getsockname()[1]
