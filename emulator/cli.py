@@ -18,7 +18,7 @@ from emulator.config import Settings
 from emulator.core import Core
 from emulator.dashboard.feed import LiveFeed
 from emulator.fixtures import FixtureError
-from emulator.ready_file import ready_info, write_when_ready
+from emulator.ready_file import base_urls, ready_info, write_when_ready
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,16 +162,16 @@ def _tune_garbage_collector() -> None:
 
 
 def _announce(settings: Settings, core: Core, port: int) -> None:
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    urls = base_urls(settings.host, port)
     lines = [
-        f"WasenderAPI emulator listening on http://{host}:{port}",
-        f"  dashboard:              http://{host}:{port}/",
-        f"  base URL for the SDKs:  http://{host}:{port}/api",
-        f"  admin API:              http://{host}:{port}/admin",
+        f"WasenderAPI emulator listening on {urls['url']}",
+        f"  dashboard:              {urls['url']}/",
+        f"  base URL for the SDKs:  {urls['api_url']}",
+        f"  admin API:              {urls['admin_url']}",
         control_plane_line(settings),
-        f"  MCP server:             http://{host}:{port}/mcp",
-        f"  Wasend base URL:        http://{host}:{port}/wasend",
-        f"  SendAPI base URL:       http://{host}:{port}/sendapi/v1",
+        f"  MCP server:             {urls['mcp_url']}",
+        f"  Wasend base URL:        {urls['wasend_url']}",
+        f"  SendAPI base URL:       {urls['sendapi_url']}",
         f"  database: {settings.db}   clock: {settings.clock}   seed: {settings.seed or '(random)'}",
         f"  fixtures: {settings.fixtures}",
     ]

@@ -13,14 +13,29 @@ from typing import Any
 import uvicorn
 
 from emulator.core import Core
+from emulator.faces.sendapi.router import SENDAPI_PATH
+from emulator.faces.wasend.app import WASEND_PATH
+from emulator.faces.wasenderapi.mcp.endpoint import MCP_PATH
 
 _POLL_SECONDS = 0.005
 
 
 def base_urls(host: str, port: int) -> dict[str, str]:
     host = f"[{host}]" if ":" in host else host
-    url = f"http://{host}:{port}"
-    return {"url": url, "api_url": f"{url}/api", "admin_url": f"{url}/admin"}
+    return door_urls(f"http://{host}:{port}")
+
+
+def door_urls(url: str) -> dict[str, str]:
+    """Where the emulator at `url` answers: the base URL of the WasenderAPI SDKs, the control
+    plane, the MCP server, and the other faces' base URLs."""
+    return {
+        "url": url,
+        "api_url": f"{url}/api",
+        "admin_url": f"{url}/admin",
+        "mcp_url": url + MCP_PATH,
+        "wasend_url": url + WASEND_PATH,
+        "sendapi_url": url + SENDAPI_PATH,
+    }
 
 
 def ready_info(core: Core, port: int) -> dict[str, Any]:
@@ -30,6 +45,7 @@ def ready_info(core: Core, port: int) -> dict[str, Any]:
             "id": account.id,
             "plan": account.plan,
             "personal_access_token": account.personal_access_token,
+            "keys": dict(account.keys),
             "sessions": [
                 {
                     "id": session.id,

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from emulator.config import Settings
-from emulator.ready_file import base_urls
+from emulator.ready_file import base_urls, door_urls
 from emulator.testing.server import ServerThread
 
 # Ordinary numbers (delivered, then read): clear of the test-number ranges under +1555.
@@ -35,6 +35,7 @@ class Account:
     id: int
     plan: str
     personal_access_token: str
+    keys: dict[str, str]  # face -> the account's API key there: {"wasend": "wsd_...", "sendapi": "sk_live_..."}
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,27 @@ class Inbox:
         self._emulator._admin("DELETE", f"/inbox/{self.name}")
 
 
+class _DoorUrl:
+    """An attribute of the emulator: where one of its doors is (`door_urls` names them)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, emulator: Emulator, owner: type | None = None) -> str:
+        return door_urls(emulator.url)[self._name]
+
+
 class Emulator:
     """With no `url`, starts an emulator on a free port of 127.0.0.1: in-memory database
     (`temp_db=True` for a file in a temporary folder), virtual clock, the default fixtures
     unless `fixtures=` names a file; any other setting of `serve` as a keyword. With `url`,
     drives the emulator already running there and starts nothing."""
+
+    api_url = _DoorUrl()  # the base URL to give the WasenderAPI SDKs
+    admin_url = _DoorUrl()
+    mcp_url = _DoorUrl()
+    wasend_url = _DoorUrl()  # the base URL to give Wasend's SDK
+    sendapi_url = _DoorUrl()  # SendAPI's `https://sendapi.co/v1`
 
     def __init__(self, url: str | None = None, *, temp_db: bool = False, admin_token: str | None = None,
                  **settings: Any) -> None:  # fmt: skip
@@ -132,20 +149,11 @@ class Emulator:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
-    @property
-    def api_url(self) -> str:
-        """The base URL to give the SDKs."""
-        return f"{self.url}/api"
-
-    @property
-    def admin_url(self) -> str:
-        return f"{self.url}/admin"
-
     # What a test does ----------------------------------------------------------------------------
 
     def new_account(self, plan: str = "paid", session_limit: int = 10) -> Account:
         data = self._admin("POST", "/accounts", {"plan": plan, "session_limit": session_limit})
-        return Account(data["id"], data["plan"], data["personal_access_token"])
+        return Account(data["id"], data["plan"], data["personal_access_token"], data["keys"])
 
     def connected_session(self, account: Account, **fields: Any) -> Session:
         """A new session of the account, with a phone number no other session has, connected

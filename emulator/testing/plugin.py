@@ -53,12 +53,13 @@ class WasenderAccount:
     api_key: str
     phone_number: str
     webhook_secret: str
+    keys: dict[str, str]  # the account's API keys of the other faces, by face: "wasend", "sendapi"
 
     @classmethod
     def of(cls, emulator: Emulator, session: Session) -> WasenderAccount:
         account = session.account
         return cls(emulator, session, account.id, account.personal_access_token, session.id, session.api_key,
-                   session.phone_number, session.webhook_secret)  # fmt: skip
+                   session.phone_number, session.webhook_secret, account.keys)  # fmt: skip
 
     def client(self, **options: Any) -> Any:
         """The official Python SDK's client for the session (its API key and webhook secret)."""

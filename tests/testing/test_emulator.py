@@ -58,6 +58,19 @@ def test_accounts_are_isolated_and_phone_numbers_unique(emulator: Emulator) -> N
     assert seen.status_code == 404
 
 
+def test_an_account_has_its_keys_for_the_other_faces_and_each_face_its_url(emulator: Emulator) -> None:
+    account = emulator.new_account()
+    wasend = httpx.post(f"{emulator.wasend_url}/sessions", json={"sessionName": "w", "phoneNumber": "+15550007002"},
+                        headers=auth(account.keys["wasend"]))  # fmt: skip
+    sendapi = httpx.post(f"{emulator.sendapi_url}/whatsapp/sessions", json={"name": "s"}, headers=auth(account.keys["sendapi"]))
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "tests", "version": "1"}}
+    mcp = httpx.post(emulator.mcp_url, json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+                     headers={**auth(account.personal_access_token), "Accept": "application/json, text/event-stream"})  # fmt: skip
+    assert (wasend.status_code, sendapi.status_code, mcp.status_code) == (201, 201, 200)
+    owners = {s["name"]: s["account_id"] for s in httpx.get(f"{emulator.admin_url}/dashboard/sessions").json()["data"]}
+    assert (owners["w"], owners["s"]) == (account.id, account.id)  # both keys are the new account's
+
+
 def test_inbound_traffic_arrives_as_an_event_of_the_session(emulator: Emulator) -> None:
     session = emulator.connected_session(emulator.new_account())
     emulator.inbound(session, from_="+15557771111", text="hello")

@@ -35,6 +35,11 @@ def test_the_ready_file_says_where_it_listens_and_holds_the_fixture_tokens(tmp_p
         assert [(s["id"], s["api_key"], s["webhook_secret"], s["status"]) for s in account["sessions"]] == [
             (s["id"], s["api_key"], s["webhook_secret"], s.get("status", "disconnected")) for s in fixture["sessions"]
         ]
+        assert account["keys"] == fixture["keys"]
+        wasend = httpx.get(f"{info['wasend_url']}/sessions", headers=auth(account["keys"]["wasend"]))
+        sendapi = httpx.get(f"{info['sendapi_url']}/whatsapp/sessions", headers=auth(account["keys"]["sendapi"]))
+        assert (wasend.json(), sendapi.json()["meta"]["total"]) == ({"sessions": []}, 0)
+        assert info["mcp_url"] == f"{info['url']}/mcp"
         connected = account["sessions"][0]["api_key"]
         assert httpx.get(f"{info['api_url']}/status", headers=auth(connected)).json()["status"] == "connected"
         assert [p.name for p in tmp_path.iterdir()] == ["ready.json"]

@@ -35,6 +35,7 @@ from emulator.http.bodies import BodyTooLarge, replaying, whole_body
 from emulator.http.json_bodies import decode_json
 from emulator.http.requests import header_in, parse_bearer
 
+MCP_PATH = "/mcp"
 PAID_PLANS_ONLY = "MCP integration is only available on paid plans. This feature is not available on trial accounts."
 SERVER_MODULE = "emulator.faces.wasenderapi.mcp.server"
 
@@ -64,7 +65,7 @@ class McpEndpoint:
         self._stopping: asyncio.Event | None = None
         self._runner: asyncio.Task[None] | None = None
         self._in_flight: set[tuple[str, int | str]] = set()
-        self.route: ASGIRouteHandler = asgi("/mcp", is_mount=True, name="mcp", copy_scope=False)(self._serve)
+        self.route: ASGIRouteHandler = asgi(MCP_PATH, is_mount=True, name="mcp", copy_scope=False)(self._serve)
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
