@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
 
 from emulator.admin.contract import admin_openapi_document
+from emulator.admin.fault_injection import api_routes, fault_middleware
 from emulator.admin.faults import FAULT_ADMIN_ROUTES
 from emulator.admin.guard import admin_guard_middleware
 from emulator.admin.routes import AdminController
@@ -25,7 +26,6 @@ from emulator.faces.wasenderapi.auth import auth_check
 from emulator.faces.wasenderapi.contacts import CONTACT_ROUTES
 from emulator.faces.wasenderapi.contract import openapi_document
 from emulator.faces.wasenderapi.errors import EXCEPTION_HANDLERS, method_not_allowed, route_not_found
-from emulator.faces.wasenderapi.fault_injection import api_routes, fault_middleware
 from emulator.faces.wasenderapi.groups import GROUP_ROUTES
 from emulator.faces.wasenderapi.mcp.endpoint import McpEndpoint
 from emulator.faces.wasenderapi.media import MEDIA_ROUTES

@@ -28,6 +28,7 @@ from emulator.domain.session_service import SessionService
 from emulator.domain.sessions import Status
 
 Seconds = Annotated[float, msgspec.Meta(ge=0, le=86_400)]
+DEFAULT_RETRY_AFTER = 60
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
@@ -37,6 +38,11 @@ class ErrorAction(msgspec.Struct, tag="error", tag_field="type", forbid_unknown_
     status: Annotated[int, msgspec.Meta(ge=400, le=599)]
     message: Text | None = None
     retry_after: Annotated[int, msgspec.Meta(ge=0, le=86_400)] | None = None
+
+    @property
+    def retry_seconds(self) -> int:
+        """What a 429 tells the client to wait."""
+        return self.retry_after if self.retry_after is not None else DEFAULT_RETRY_AFTER
 
 
 class LatencyAction(msgspec.Struct, tag="latency", tag_field="type", forbid_unknown_fields=True):

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from emulator.http.requests import core_of
+from emulator.http.send_faults import SENDS
 from emulator.http.timestamps import iso
 from emulator.http.validation import parse_body, parse_query
 from emulator.domain.errors import DomainError
@@ -37,7 +38,7 @@ class SessionQuery(PageQuery):
     session_id: str | None = None
 
 
-@post("/whatsapp/send-bulk", status_code=HTTP_200_OK)
+@post("/whatsapp/send-bulk", status_code=HTTP_200_OK, opt=SENDS)
 async def send_bulk(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """One send per recipient (the MCP body: `{session_id, recipients, content, type?}`), one result each."""
     account = calling_account(request)

@@ -17,8 +17,10 @@ from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFou
 from emulator.http.requests import core_of
 from emulator.http.timestamps import iso
 from emulator.http.route_misses import allowed_methods
+from emulator.http.statuses import reason_phrase
 from emulator.domain.accounts import NO_SUBSCRIPTION, SESSION_LIMIT_REACHED
 from emulator.domain.errors import DomainError, ValidationFailed
+from emulator.domain.faults import ErrorAction
 from emulator.faces.sendapi.public_ids import REQUEST, public_id
 
 log = logging.getLogger("emulator")
@@ -28,6 +30,7 @@ INVALID_API_KEY = ("invalid_api_key", 4011, "The API key is invalid or has been 
 RATE_LIMITED = ("rate_limit_exceeded", 4029, "Too many requests. Retry after the time in Retry-After.")
 NOT_FOUND, CONFLICT, VALIDATION = ("not_found", 4040), ("conflict", 4090), ("validation_error", 4220)
 METHOD_NOT_ALLOWED = ("method_not_allowed", 4050)
+SERVER_ERROR = "Something went wrong on our side."
 # The domain's refusals in SendAPI's words: plan problems are 402s on its error-codes page.
 _PLAN_ERRORS = {
     NO_SUBSCRIPTION: (402, "subscription_required", 4020),
@@ -81,6 +84,19 @@ def error_body(now: float, error_type: str, code: int, message: str, param: str 
     return {"success": False, "error": error, "meta": {"request_id": request_id, "timestamp": iso(now)}}
 
 
+def injected_error(action: ErrorAction, now: float) -> dict[str, Any]:
+    """A fault rule's error in SendAPI's body: its rate-limit words for a 429, `api_error` for a 5xx."""
+    status = action.status
+    if status == 429:
+        error_type, code, default = RATE_LIMITED
+    elif status >= 500:
+        error_type, code, default = "api_error", status * 10, SERVER_ERROR
+    else:
+        _, error_type, code = _BY_STATUS.get(status, (status, "invalid_request_error", status * 10))
+        default = reason_phrase(status)
+    return error_body(now, error_type, code, action.message or default)
+
+
 def _answer(request: Request[Any, Any, Any], exc: SendApiError) -> Response[Any]:
     body = error_body(core_of(request).clock.now(), exc.type, exc.code, exc.message, exc.param)
     return Response(body, status_code=exc.status, media_type=MediaType.JSON, headers=exc.headers)
@@ -113,7 +129,7 @@ def method_not_allowed(request: Request[Any, Any, Any], exc: MethodNotAllowedExc
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _answer(request, SendApiError(500, "api_error", 5000, "Something went wrong on our side."))
+    return _answer(request, SendApiError(500, "api_error", 5000, SERVER_ERROR))
 
 
 EXCEPTION_HANDLERS = {

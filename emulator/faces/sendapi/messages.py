@@ -11,6 +11,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from emulator.http.requests import core_of
+from emulator.http.send_faults import SENDS, send_fault
 from emulator.http.validation import parse_body, parse_query
 from emulator.domain.accounts import Account
 from emulator.domain.rate_limits import DAY, Rule
@@ -84,11 +85,11 @@ async def send_one(request: Request[Any, Any, Any], account: Account, body: Send
     await _within_cap(request, session)
     # A group is addressed by its grp_ id, or by its JID as on the network.
     to = group_jid(body.to) or body.to
-    message = await core_of(request).messages.send(session, draft, to, content, str(request.base_url))
+    message = await core_of(request).messages.send(session, draft, to, content, str(request.base_url), send_fault(request.scope))
     return message_json(message, session)
 
 
-@post("/whatsapp/send", request_max_body_size=MAX_SEND_BYTES)
+@post("/whatsapp/send", request_max_body_size=MAX_SEND_BYTES, opt=SENDS)
 async def send(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     account = calling_account(request)
     raw = await request.body()

@@ -4,13 +4,14 @@ a NestJS application; Wasend documents no error body, and the SDK reads only `me
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 
 from emulator.domain.errors import DomainError, ValidationFailed
+from emulator.domain.faults import ErrorAction
+from emulator.http.statuses import reason_phrase
 
 log = logging.getLogger("emulator")
 
@@ -30,7 +31,16 @@ class WasendError(Exception):
 
 
 def nest_body(status_code: int, message: str | list[str]) -> dict[str, Any]:
-    return {"statusCode": status_code, "message": message, "error": HTTPStatus(status_code).phrase}
+    return {"statusCode": status_code, "message": message, "error": reason_phrase(status_code)}
+
+
+# NestJS's own words for the statuses a client most often meets: its throttler's, and a crash's.
+_NEST_MESSAGES = {429: "ThrottlerException: Too Many Requests", 500: "Internal server error"}
+
+
+def injected_error(action: ErrorAction, _: float) -> dict[str, Any]:
+    """A fault rule's error, as NestJS words it."""
+    return nest_body(action.status, action.message or _NEST_MESSAGES.get(action.status) or reason_phrase(action.status))
 
 
 def _json(status_code: int, message: str | list[str]) -> Response[Any]:

@@ -19,6 +19,7 @@ from emulator.faces.wasend.bodies import parse
 from emulator.faces.wasend.errors import WasendError
 from emulator.faces.wasend.models import wa_message
 from emulator.http.requests import core_of
+from emulator.http.send_faults import SENDS, send_fault
 
 
 class Addressed(msgspec.Struct, kw_only=True):
@@ -94,7 +95,8 @@ async def _send_from(request: Request[Any, Any, Any], session: Session, body: Ad
     check_draft(draft)
     logged = {k: v for k, v in msgspec.to_builtins(body).items() if k not in ("session", "to")}
     base_url = str(request.base_url)
-    message = await core_of(request).messages.send(session, draft, network_address(body.to), logged, base_url)
+    to = network_address(body.to)
+    message = await core_of(request).messages.send(session, draft, to, logged, base_url, send_fault(request.scope))
     return wa_message(message, session)
 
 
@@ -113,7 +115,7 @@ def _text(body: TextRequest | SendRequest) -> str | None:
     return body.text if body.text is not None else body.content
 
 
-@post("/sendText", status_code=HTTP_201_CREATED)
+@post("/sendText", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_text(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """With `replyTo` (a WAHA message id of the session's), a reply quoting that message."""
     body = parse(TextRequest, await request.body())
@@ -128,35 +130,35 @@ async def send_text(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return await _send_from(request, session, body, Draft(kind="text", text=_text(body), reply_to=reply_to))
 
 
-@post("/sendImage", status_code=HTTP_201_CREATED)
+@post("/sendImage", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_image(request: Request[Any, Any, Any]) -> dict[str, Any]:
     body = parse(MediaRequest, await request.body())
     url = await _media_url(request, body, None, None)
     return await _send(request, body, Draft(kind="image", text=body.caption, media_url=url))
 
 
-@post("/sendVideo", status_code=HTTP_201_CREATED)
+@post("/sendVideo", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_video(request: Request[Any, Any, Any]) -> dict[str, Any]:
     body = parse(MediaRequest, await request.body())
     url = await _media_url(request, body, None, None)
     return await _send(request, body, Draft(kind="video", text=body.caption, media_url=url))
 
 
-@post("/sendVoice", status_code=HTTP_201_CREATED)
+@post("/sendVoice", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_voice(request: Request[Any, Any, Any]) -> dict[str, Any]:
     body = parse(VoiceRequest, await request.body())
     url = await _media_url(request, body, None, None)
     return await _send(request, body, Draft(kind="audio", media_url=url))
 
 
-@post("/sendFile", status_code=HTTP_201_CREATED)
+@post("/sendFile", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_file(request: Request[Any, Any, Any]) -> dict[str, Any]:
     body = parse(FileRequest, await request.body())
     url = await _media_url(request, body, body.mimeType, body.fileName)
     return await _send(request, body, Draft(kind="document", text=body.caption, media_url=url, file_name=body.fileName))
 
 
-@post("/send/link-custom-preview", status_code=HTTP_201_CREATED)
+@post("/send/link-custom-preview", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send_link_custom_preview(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """The text goes out; the network carries no link preview of its own, so the preview is dropped."""
     body = parse(LinkPreviewRequest, await request.body())
@@ -166,7 +168,7 @@ async def send_link_custom_preview(request: Request[Any, Any, Any]) -> dict[str,
 _UNIFIED_MEDIA = (("imageUrl", "image"), ("videoUrl", "video"), ("documentUrl", "document"), ("audioUrl", "audio"))
 
 
-@post("/send", status_code=HTTP_201_CREATED)
+@post("/send", status_code=HTTP_201_CREATED, opt=SENDS)
 async def send(request: Request[Any, Any, Any]) -> dict[str, Any]:
     body = parse(SendRequest, await request.body())
     media = [(getattr(body, field), kind) for field, kind in _UNIFIED_MEDIA if getattr(body, field)]

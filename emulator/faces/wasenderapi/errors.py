@@ -9,8 +9,10 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 
 from emulator.domain.errors import DomainError, ValidationFailed
+from emulator.domain.faults import ErrorAction
 from emulator.http.body_limits import CLOSING_STATUSES
 from emulator.http.route_misses import allowed_methods
+from emulator.http.statuses import reason_phrase
 
 log = logging.getLogger("emulator")
 
@@ -21,6 +23,16 @@ def error_body(message: str, *, also_as_error: bool = False, **extra: Any) -> di
         body["error"] = message
     body.update(extra)
     return body
+
+
+def injected_error(action: ErrorAction, _: float) -> dict[str, Any]:
+    """A fault rule's error: a 4xx in the documented body, a 5xx as a Laravel application renders one."""
+    status, message = action.status, action.message
+    if status >= 500:
+        return {"message": message or ("Server Error" if status == 500 else reason_phrase(status))}
+    if status == 429:
+        return error_body(message or "Too many requests. Please slow down.", retry_after=action.retry_seconds)
+    return error_body(message or reason_phrase(status))
 
 
 def _json(body: dict[str, Any], status_code: int, headers: dict[str, str] | None = None) -> Response[Any]:

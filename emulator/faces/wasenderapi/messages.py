@@ -16,10 +16,10 @@ from emulator.domain.message_content import ContactCard, Draft, Location, Poll, 
 from emulator.domain.messages import STATUS_CODES, Message
 from emulator.domain.sessions import Status
 from emulator.faces.wasenderapi.auth import calling_session, managed_session, session_with_key
-from emulator.faces.wasenderapi.fault_injection import SEND_FAULT
 from emulator.faces.wasenderapi.responses import laravel_page, ok, sql_datetime
 from emulator.http.lean import lean_post
 from emulator.http.requests import core_in, core_of, header_in, parse_bearer
+from emulator.http.send_faults import SENDS, send_fault
 from emulator.http.validation import HttpUrl, parse_body, parse_query
 
 
@@ -121,12 +121,12 @@ def _logged_content(body: SendMessageBody) -> dict[str, Any]:
     return {k: v for k, v in sent.items() if v is not None and k not in ("to", "messageType")}
 
 
-@lean_post("/api/send-message", name="send-message", max_body=1024 * 1024, rate_limit="send")
+@lean_post("/api/send-message", name="send-message", max_body=1024 * 1024, rate_limit="send", **SENDS)
 async def send_message(scope: Scope, raw: bytes) -> dict[str, Any]:
     core = core_in(scope)
     session = session_with_key(core, parse_bearer(header_in(scope, b"authorization")))
     body = parse_body(SendMessageBody, raw)
-    draft, fault = draft_of(body), scope.get(SEND_FAULT)  # type: ignore[call-overload]
+    draft, fault = draft_of(body), send_fault(scope)
     # Only media needs the base URL (to find an upload of ours), and building it costs the hot path.
     base_url = str(Request(scope).base_url) if draft.media_url is not None else ""
     message = await core.messages.send(session, draft, body.to, _logged_content(body), base_url, fault)

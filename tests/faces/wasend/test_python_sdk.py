@@ -39,6 +39,19 @@ def test_the_readme_lifecycle_ends_in_a_send(wasend: Wasend, sdk: Any, working: 
     assert stored.success is True and stored.data["status"] in ("DEVICE", "READ")
 
 
+def test_an_injected_fault_reaches_the_sdk_as_a_failed_call_and_the_next_call_goes(wasend: Wasend, sdk: Any, working: str) -> None:
+    rule = {"route": "POST /wasend/send", "session_id": working, "times": 1, "action": {"type": "error", "status": 503}}
+    created = wasend.admin.post("/faults", json=rule).json()["data"]
+    try:
+        with pytest.raises(RuntimeError, match="503"):
+            sdk.send(session=working, to="+15551234567", text="refused")
+        sent = sdk.send(session=working, to="+15551234567", text="through")
+        fired = wasend.admin.get(f"/faults/{created['id']}").json()["data"]["fired"]
+    finally:
+        wasend.admin.delete("/faults")
+    assert sent.content == "through" and fired == 1
+
+
 def test_send_text_names_no_session_and_uses_the_one_working(wasend: Wasend, sdk: Any, working: str) -> None:
     sent = sdk.send_text(text="typed", content="typed", to="+15551234567")
     assert sent.content == "typed" and sent.sender.startswith(sdk.retrieve_session_info(working).phone_number[1:])

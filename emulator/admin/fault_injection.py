@@ -1,7 +1,7 @@
-"""Fault rules performed at the door of every API route (the rules are emulator.domain.faults).
+"""Fault rules performed at the door of every face's routes (the rules are emulator.domain.faults).
 
 The middleware costs one check while no rule concerns requests. A rule that fires answers in
-the service's own error body, waits, holds the request, resets or cuts the connection, answers
+the face's own error body, waits, holds the request, resets or cuts the connection, answers
 HTML as a proxy does, or marks a send so its message fails or is lost after it is accepted.
 """
 
@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import socket
 import struct
-from http import HTTPStatus
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -19,28 +19,46 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.admin.session_ids import session_number
 from emulator.domain import faults as f
 from emulator.domain.network import LOST, injected_failure
-from emulator.faces.wasenderapi.errors import error_body
+from emulator.faces.sendapi import errors as sendapi_errors
+from emulator.faces.sendapi.router import SENDAPI_PATH
+from emulator.faces.wasend import errors as wasend_errors
+from emulator.faces.wasend.app import WASEND_PATH
+from emulator.faces.wasenderapi import errors as wasenderapi_errors
 from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
 from emulator.http.bodies import replaying, whole_body
 from emulator.http.json_bodies import decode_json
+from emulator.http.send_faults import SEND_FAULT
+from emulator.http.statuses import reason_phrase
 
-# Where a send finds the behaviour a fault gives its message.
-SEND_FAULT = "emulator.send_fault"
 FAULT_HEADER = b"x-emulator-fault"
+InjectedError = Callable[[f.ErrorAction, float], dict[str, Any]]
+# The paths of each face's routes, and its words for an injected error; the WasenderAPI's last.
+_FACES: tuple[tuple[tuple[str, ...], InjectedError], ...] = (
+    ((f"{WASEND_PATH}/",), wasend_errors.injected_error),
+    ((f"{SENDAPI_PATH}/",), sendapi_errors.injected_error),
+    (API_PREFIXES, wasenderapi_errors.injected_error),
+)
+FAULT_PREFIXES = tuple(prefix for prefixes, _ in _FACES for prefix in prefixes)
 _encode = msgspec.json.Encoder().encode
 _PROXY_PAGE = "<html>\r\n<head><title>{0} {1}</title></head>\r\n<body>\r\n<center><h1>{0} {1}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"  # noqa: E501
 
 
-class _Recipient(msgspec.Struct):
+class _Addressed(msgspec.Struct):
+    """What a rule may read of a request's body: the recipient, and the session where a face names
+    it there (Wasend's `session`, SendAPI's `session_id`)."""
+
     to: str | None = None
+    session: str | int | None = None
+    session_id: str | int | None = None
 
 
 def fault_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         book = scope["app"].state.core.faults
-        if not book.request_rules or scope["type"] != "http" or not scope["path"].startswith(API_PREFIXES):
+        if not book.request_rules or scope["type"] != "http" or not scope["path"].startswith(FAULT_PREFIXES):
             await app(scope, receive, send)
             return
         await _with_faults(app, book, scope, receive, send)
@@ -55,7 +73,8 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
         return
     body = await whole_body(receive)
     replay = replaying(body, receive)
-    rule = book.fire(candidates, _session_id(scope), _recipient(body) if _wants_recipient(candidates) else None)
+    addressed = _addressed(body) if _reads_the_body(candidates) else _UNADDRESSED
+    rule = book.fire(candidates, _session_id(scope, addressed), addressed.to)
     if rule is None:
         await app(scope, replay, send)
         return
@@ -63,11 +82,10 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
     marked = _marked(send, rule) if core.settings.fault_header_enabled else send
     action = rule.spec.action
     if isinstance(action, f.ErrorAction):
-        await _answer(marked, *_error(action))
+        await _answer(marked, *_error(action, scope))
     elif isinstance(action, f.NotJsonAction):
-        status = HTTPStatus(action.status)
-        page = _PROXY_PAGE.format(status.value, status.phrase).encode()
-        await _answer(marked, status.value, page, b"text/html")
+        page = _PROXY_PAGE.format(action.status, reason_phrase(action.status)).encode()
+        await _answer(marked, action.status, page, b"text/html")
     elif isinstance(action, f.ResetAction):
         await _cut(send, receive)
     elif isinstance(action, f.TruncateAction):
@@ -87,25 +105,12 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
         await app(scope, replay, marked)
 
 
-def _error(action: f.ErrorAction) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
-    """A 4xx in the service's JSON error body; a 5xx as a Laravel application renders one."""
-    status = action.status
-    if status >= 500:
-        default = "Server Error" if status == 500 else _phrase(status)
-        return status, _encode({"message": action.message or default}), b"application/json", []
-    if status == 429:
-        retry_after = action.retry_after if action.retry_after is not None else 60
-        message = action.message or "Too many requests. Please slow down."
-        body = error_body(message, retry_after=retry_after)
-        return status, _encode(body), b"application/json", [(b"retry-after", str(retry_after).encode())]
-    return status, _encode(error_body(action.message or _phrase(status))), b"application/json", []
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+def _error(action: f.ErrorAction, scope: Scope) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
+    """The error in the body of the face whose route the request is for."""
+    words = next(words for prefixes, words in _FACES if scope["path"].startswith(prefixes))
+    body = _encode(words(action, scope["app"].state.core.clock.now()))
+    retry = [(b"retry-after", str(action.retry_seconds).encode())] if action.status == 429 else []
+    return action.status, body, b"application/json", retry
 
 
 async def _answer(
@@ -188,30 +193,38 @@ async def _client_leaves_within(receive: Receive, seconds: float) -> bool:
     return True
 
 
-def _session_id(scope: Scope) -> int | None:
-    found = caller(scope["app"].state.core, scope)
+def _session_id(scope: Scope, addressed: _Addressed) -> int | None:
+    """The session the request is for: the one whose API key it bears (the WasenderAPI's way), or
+    the one its path or body names by any face's id for it."""
+    core = scope["app"].state.core
+    found = caller(core, scope)
     if found is not None and found[1] is not None:
         return int(found[1].id)
-    session_id = scope.get("path_params", {}).get("session_id")
-    return session_id if isinstance(session_id, int) else None
+    named = scope.get("path_params", {}).get("session_id", addressed.session_id or addressed.session)
+    if isinstance(named, int) or named is None:
+        return named
+    return session_number(core, str(named))
 
 
-def _wants_recipient(candidates: list[f.Rule]) -> bool:
-    return any(rule.recipient is not None for rule in candidates)
+def _reads_the_body(candidates: list[f.Rule]) -> bool:
+    return any(rule.recipient is not None or rule.spec.session_id is not None for rule in candidates)
 
 
-def _recipient(body: bytes) -> str | None:
+_UNADDRESSED = _Addressed()
+
+
+def _addressed(body: bytes) -> _Addressed:
     try:
-        return decode_json(body, _Recipient).to
+        return decode_json(body, _Addressed)
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+        return _UNADDRESSED
 
 
 def api_routes(app: Litestar) -> tuple[frozenset[str], frozenset[str]]:
     """Every "METHOD /path" of the API that rules may name, and those that send a message."""
     every, sends = set(), set()
     for route in app.routes:
-        if not route.path_format.startswith(API_PREFIXES):
+        if not route.path_format.startswith(FAULT_PREFIXES):
             continue
         if isinstance(route, HTTPRoute):
             handlers = [(m, h) for m, (h, _) in route.route_handler_map.items() if m != "OPTIONS"]
@@ -220,6 +233,6 @@ def api_routes(app: Litestar) -> tuple[frozenset[str], frozenset[str]]:
         for method, handler in handlers:
             key = f.route_key(method, route.path_format)
             every.add(key)
-            if handler.opt.get("rate_limit") == "send":  # the send limit governs exactly the sends
+            if handler.opt.get("sends"):
                 sends.add(key)
     return frozenset(every), frozenset(sends)
