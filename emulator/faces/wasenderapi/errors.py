@@ -45,7 +45,12 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 
 def route_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
-    return _json(error_body(f"The route {request.url.path.lstrip('/')} could not be found."), 404)
+    return _json(error_body(no_such_route(request.url.path)), 404)
+
+
+def no_such_route(path: str) -> str:
+    """Laravel's words for a path no route takes."""
+    return f"The route {path.lstrip('/')} could not be found."
 
 
 def method_not_allowed(request: Request[Any, Any, Any], exc: MethodNotAllowedException) -> Response[Any]:

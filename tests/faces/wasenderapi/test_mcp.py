@@ -290,6 +290,14 @@ def test_malformed_json_rpc_gets_mcp_error_codes(server: LiveServer, body: bytes
     assert response.json()["error"]["code"] in (-32700, -32600, -32602)
 
 
+def test_the_server_is_at_mcp_with_or_without_a_slash_and_nothing_is_below_it(server: LiveServer) -> None:
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {PAT}"}
+    slashed = httpx.post(server.url + "/mcp/", json=INITIALIZE, headers=headers)
+    below = httpx.post(server.url + "/mcp/tools", json=INITIALIZE, headers=headers)
+    assert slashed.status_code == 200 and slashed.json()["result"]["serverInfo"]["name"] == "WasenderAPI"
+    assert (below.status_code, below.json()) == (404, {"success": False, "message": "The route mcp/tools could not be found."})
+
+
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
 def test_a_body_not_sent_as_json_is_refused_in_json_rpc(server: LiveServer, content_type: str | None) -> None:
     headers = {**MCP_HEADERS, "Authorization": f"Bearer {PAT}", "Content-Type": content_type or ""}

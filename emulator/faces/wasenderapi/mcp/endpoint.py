@@ -30,7 +30,7 @@ from litestar.types import Receive, Scope, Send
 
 from emulator.domain.accounts import Account
 from emulator.faces.wasenderapi.auth import UNAUTHORIZED_PAT
-from emulator.faces.wasenderapi.errors import error_body
+from emulator.faces.wasenderapi.errors import error_body, no_such_route
 from emulator.http.bodies import BodyTooLarge, replaying, whole_body
 from emulator.http.json_bodies import decode_json
 from emulator.http.requests import header_in, parse_bearer
@@ -99,7 +99,9 @@ class McpEndpoint:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         account = account_of(scope)
-        if account is None:
+        if scope["path"] != "/":  # the mount's own path is /mcp (or /mcp/): nothing lives below it
+            await _refuse(send, 404, no_such_route(scope["raw_path"].decode("latin-1")))
+        elif account is None:
             await _refuse(send, 401, UNAUTHORIZED_PAT)
         elif account.plan != "paid":
             await _refuse(send, 403, PAID_PLANS_ONLY)
