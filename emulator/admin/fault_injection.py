@@ -29,6 +29,7 @@ from emulator.faces.wasend.app import WASEND_PATH
 from emulator.faces.wasenderapi import errors as wasenderapi_errors
 from emulator.faces.wasenderapi.rate_limiting import API_PREFIXES, caller
 from emulator.http.bodies import replaying, whole_body
+from emulator.http.body_limits import MEDIA_MAX_BODY
 from emulator.http.json_bodies import decode_json
 from emulator.http.send_faults import SEND_FAULT
 from emulator.http.statuses import reason_phrase
@@ -71,7 +72,8 @@ async def _with_faults(app: ASGIApp, book: f.FaultBook, scope: Scope, receive: R
     if not candidates:
         await app(scope, receive, send)
         return
-    body = await whole_body(receive)
+    # Read ahead of the route, so bounded by the largest body any route takes; the route then applies its own.
+    body = await whole_body(receive, MEDIA_MAX_BODY)
     replay = replaying(body, receive)
     addressed = _addressed(body) if _reads_the_body(candidates) else _UNADDRESSED
     rule = book.fire(candidates, _session_id(scope, addressed), addressed.to)

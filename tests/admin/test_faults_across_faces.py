@@ -113,3 +113,13 @@ def test_the_faces_send_routes_take_send_rules_and_their_other_routes_do_not(cli
     assert refused.status_code == 422 and "POST /wasend/sendText" in refused.json()["errors"]["route"][0]
     spread = add_rule(client, route="* /wasend/*", action={"type": "error", "status": 500})
     assert spread["matches"] and all(key.split(" ", 1)[1].startswith("/wasend/") for key in spread["matches"])
+
+
+def test_a_body_read_ahead_for_a_rule_is_bounded_and_refused_in_the_faces_words(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("emulator.admin.fault_injection.MEDIA_MAX_BODY", 64)
+    session_id = sendapi_session(client)
+    add_rule(client, route="POST /sendapi/v1/whatsapp/send", recipient=TO, action={"type": "error", "status": 500})
+    refused = sendapi_send(client, session_id, "x" * 100)
+    assert refused.status_code == 413 and refused.json()["error"]["type"] == "payload_too_large"
