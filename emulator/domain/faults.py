@@ -1,9 +1,10 @@
 """Fault rules: failures injected on purpose, so a client's error handling runs in tests.
 
 A rule says which requests (or which webhook events, or which session) it concerns, when it
-fires, and what it does. Rules know nothing of HTTP bodies: the API layer performs request
-actions and the webhook dispatcher performs webhook actions; this module decides whether a
-rule fires and runs the faults that live on the clock (a session dropping, and coming back).
+fires, and what it does. Rules know nothing of HTTP bodies: the fault middleware at every
+face's door (emulator.admin.fault_injection) performs request actions and the webhook
+dispatcher performs webhook actions; this module decides whether a rule fires and runs the
+faults that live on the clock (a session dropping, and coming back).
 
 Probabilities draw from a generator per rule seeded with the emulator's seed and the rule's
 id, so the same seed and the same rules fire on the same requests, run after run.
