@@ -22,7 +22,8 @@ from emulator.ready_file import base_urls, ready_info, write_when_ready
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wasender-emulator", description="A stateful WasenderAPI emulator.")
+    about = "A stateful emulator of the WasenderAPI (and its MCP server), Wasend and SendAPI WhatsApp gateways."
+    parser = argparse.ArgumentParser(prog="wasender-emulator", description=about)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="start the HTTP server (the default)")
@@ -34,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--clock", choices=("real", "virtual"), help="time source (EMULATOR_CLOCK, default real)")
     serve.add_argument("--rate-limits", choices=("on", "off"), help="enforce rate limits (EMULATOR_RATE_LIMITS)")
     serve.add_argument(
-        "--sendapi-whatsapp-cap", choices=("on", "off"), help="SendAPI's 30/min, 1,000/day cap per session (default off)"
+        "--sendapi-whatsapp-cap", choices=("on", "off"),
+        help="SendAPI's 30/min, 1,000/day cap per session (EMULATOR_SENDAPI_WHATSAPP_CAP, default off)"
     )
     serve.add_argument("--admin-token", help="require this bearer token on /admin (EMULATOR_ADMIN_TOKEN)")
     serve.add_argument(
