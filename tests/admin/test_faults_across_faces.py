@@ -7,10 +7,16 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from emulator.config import DEFAULT_FIXTURES
+from emulator.domain.faults import ErrorAction
 from emulator.faces import SENDAPI, WASEND
+from emulator.faces.sendapi import errors as sendapi_errors
+from emulator.faces.wasend import errors as wasend_errors
+from emulator.faces.wasenderapi import errors as wasenderapi_errors
 from tests.admin.test_faults import add_rule, rule_of
 from tests.conftest import auth
 from tests.webhooks.support import advance
@@ -58,7 +64,8 @@ def test_a_wasend_route_fails_in_nestjs_words(client: TestClient, status: int, m
 
 @pytest.mark.parametrize(
     ("status", "error_type", "code"),
-    [(503, "api_error", 5030), (429, "rate_limit_exceeded", 4029), (404, "not_found", 4040), (402, "invalid_request_error", 4020)],
+    [(503, "api_error", 5030), (429, "rate_limit_exceeded", 4029), (404, "not_found", 4040), (402, "invalid_request_error", 4020),
+     (400, "invalid_request_error", 4000)],
 )
 def test_a_sendapi_route_fails_in_its_error_body(client: TestClient, status: int, error_type: str, code: int) -> None:
     session_id = sendapi_session(client)
@@ -123,3 +130,15 @@ def test_a_body_read_ahead_for_a_rule_is_bounded_and_refused_in_the_faces_words(
     add_rule(client, route="POST /sendapi/v1/whatsapp/send", recipient=TO, action={"type": "error", "status": 500})
     refused = sendapi_send(client, session_id, "x" * 100)
     assert refused.status_code == 413 and refused.json()["error"]["type"] == "payload_too_large"
+
+
+@given(status=st.integers(400, 599), message=st.none() | st.text(min_size=1, max_size=40), retry=st.none() | st.integers(0, 86_400))
+def test_every_status_a_rule_may_ask_for_has_each_faces_body(status: int, message: str | None, retry: int | None) -> None:
+    action = ErrorAction(status=status, message=message, retry_after=retry)
+    wasend, sendapi = wasend_errors.injected_error(action, 0.0), sendapi_errors.injected_error(action, 0.0)
+    wasenderapi = wasenderapi_errors.injected_error(action, 0.0)
+    assert wasend["statusCode"] == status and isinstance(wasend["message"], str) and wasend["message"]
+    assert sendapi["success"] is False and sendapi["error"]["code"] // 10 == status and sendapi["error"]["message"]
+    assert (wasenderapi.get("success"), "retry_after" in wasenderapi) == (None if status >= 500 else False, status == 429)
+    if message is not None:
+        assert message in (wasend["message"], sendapi["error"]["message"], wasenderapi["message"])

@@ -92,7 +92,10 @@ def injected_error(action: ErrorAction, now: float) -> dict[str, Any]:
     elif status >= 500:
         error_type, code, default = "api_error", status * 10, SERVER_ERROR
     else:
-        _, error_type, code = _BY_STATUS.get(status, (status, "invalid_request_error", status * 10))
+        # The words of a refusal the face answers with this same status (a 400 of the domain's is a 409 here).
+        answered, error_type, code = _BY_STATUS.get(status, (status, "invalid_request_error", status * 10))
+        if answered != status:
+            error_type, code = "invalid_request_error", status * 10
         default = reason_phrase(status)
     return error_body(now, error_type, code, action.message or default)
 
