@@ -74,8 +74,8 @@ class _DoorUrl:
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, emulator: Emulator, owner: type | None = None) -> str:
-        return door_urls(emulator.url)[self._name]
+    def __get__(self, emulator: Emulator | None, owner: type | None = None) -> Any:
+        return self if emulator is None else door_urls(emulator.url)[self._name]
 
 
 class Emulator:

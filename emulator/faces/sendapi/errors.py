@@ -92,10 +92,9 @@ def injected_error(action: ErrorAction, now: float) -> dict[str, Any]:
     elif status >= 500:
         error_type, code, default = "api_error", status * 10, SERVER_ERROR
     else:
-        # The words of a refusal the face answers with this same status (a 400 of the domain's is a 409 here).
-        answered, error_type, code = _BY_STATUS.get(status, (status, "invalid_request_error", status * 10))
-        if answered != status:
-            error_type, code = "invalid_request_error", status * 10
+        # The face's words for a refusal it answers with this very status (its 409 for the domain's 400 is not one).
+        answered, *words = _BY_STATUS.get(status, (None,))
+        error_type, code = words if answered == status else ("invalid_request_error", status * 10)
         default = reason_phrase(status)
     return error_body(now, error_type, code, action.message or default)
 

@@ -85,7 +85,8 @@ async def send_one(request: Request[Any, Any, Any], account: Account, body: Send
     await _within_cap(request, session)
     # A group is addressed by its grp_ id, or by its JID as on the network.
     to = group_jid(body.to) or body.to
-    message = await core_of(request).messages.send(session, draft, to, content, str(request.base_url), send_fault(request.scope))
+    base_url = str(request.base_url)
+    message = await core_of(request).messages.send(session, draft, to, content, base_url, send_fault(request.scope))
     return message_json(message, session)
 
 

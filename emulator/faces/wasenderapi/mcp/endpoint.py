@@ -56,7 +56,6 @@ class _Envelope(msgspec.Struct):
     id: int | str | None = None
 
 
-
 class McpEndpoint:
     """One app's /mcp: the route to mount and the lifespan that runs its session manager."""
 
@@ -98,10 +97,11 @@ class McpEndpoint:
             await stopping.wait()
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        account = account_of(scope)
         if scope["path"] != "/":  # the mount's own path is /mcp (or /mcp/): nothing lives below it
             await _refuse(send, 404, no_such_route(scope["raw_path"].decode("latin-1")))
-        elif account is None:
+            return
+        account = account_of(scope)
+        if account is None:
             await _refuse(send, 401, UNAUTHORIZED_PAT)
         elif account.plan != "paid":
             await _refuse(send, 403, PAID_PLANS_ONLY)
@@ -117,7 +117,8 @@ class McpEndpoint:
             receive = replaying(body, receive)
             key = _request_key(scope, body)
             if key in self._in_flight:
-                await _refuse_json_rpc(send, 400, key[1], f"Request id {key[1]!r} is already in use by a request in flight.")
+                message = f"Request id {key[1]!r} is already in use by a request in flight."
+                await _refuse_json_rpc(send, 400, key[1], message)
                 return
         manager = await asyncio.shield(self._session_manager())
         if key is not None:
