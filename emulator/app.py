@@ -75,7 +75,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Litestar:
         debug=False,
     )
     app.state.core = core
-    app.state.feed = LiveFeed.following(core.bus, core.faults)
+    app.state.feed = LiveFeed.following(core.bus, core.faults, [core.sessions, core.sendapi_webhooks])
     core.faults.routes, core.faults.send_routes = api_routes(app)
     core.faults.check_scenario(core.scenario)  # a bad scenario stops start-up here, in one line
     return app

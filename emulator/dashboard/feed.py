@@ -1,10 +1,13 @@
-"""The dashboard's live feed: every published event and every change of a fault rule, fanned
-out to the open event streams, each encoded once however many pages follow.
+"""The dashboard's live feed: every published event, every change of a fault rule, and word
+that the sessions or where their events go changed, fanned out to the open event streams, each
+encoded once however many pages follow.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Protocol
 
 import msgspec
 from litestar.response import ServerSentEventMessage
@@ -17,9 +20,16 @@ from emulator.domain.faults import FaultBook, Rule
 STREAM_BACKLOG = 1000
 _encode = msgspec.json.Encoder().encode
 
+
+class Watchable(Protocol):
+    def watch(self, watcher: Callable[[], None]) -> None: ...
+
+
 Stream = asyncio.Queue[ServerSentEventMessage | None]
 # What ends a stream: the server is stopping.
 END_OF_STREAM = ServerSentEventMessage(comment="the emulator is stopping")
+# The page reads the session cards again: which session changed does not spare it that.
+SESSIONS_CHANGED = ServerSentEventMessage(event="sessions", data="{}")
 
 
 class LiveFeed:
@@ -27,10 +37,13 @@ class LiveFeed:
         self._streams: set[Stream] = set()
 
     @classmethod
-    def following(cls, bus: EventBus, faults: FaultBook) -> LiveFeed:
+    def following(cls, bus: EventBus, faults: FaultBook, card_sources: list[Watchable]) -> LiveFeed:
+        """`card_sources`: what tells of changes to the sessions' cards besides events."""
         feed = cls()
         bus.subscribe(feed.on_event)
         faults.watch(feed.on_rule_change)
+        for source in card_sources:
+            source.watch(feed.on_sessions_change)
         return feed
 
     def on_event(self, event: Event) -> None:
@@ -41,6 +54,10 @@ class LiveFeed:
         if self._streams:
             change = {"removed": rule.id} if removed else {"rule": rule_json(rule)}
             self._fan_out(ServerSentEventMessage(event="fault", data=_encode(change).decode()))
+
+    def on_sessions_change(self) -> None:
+        if self._streams:
+            self._fan_out(SESSIONS_CHANGED)
 
     def open_stream(self) -> Stream:
         stream: Stream = asyncio.Queue(maxsize=STREAM_BACKLOG)

@@ -26,8 +26,10 @@ from emulator.dashboard.views import bubble, chat_row, session_card
 from emulator.domain import errors
 from emulator.domain.events import DOCUMENTED_EVENTS
 from emulator.domain.sessions import Session
+from emulator.faces import SENDAPI
 from emulator.faces.wasenderapi.responses import ok
 from emulator.http.requests import core_of
+from emulator.webhooks.filters import own_listeners
 from emulator.http.validation import parse_query
 from emulator.store import polls
 from emulator.store.messages import ChatFilter
@@ -81,7 +83,8 @@ def feed_of(request: Request[Any, Any, Any]) -> LiveFeed:
 
 
 def _card(core: Core, session: Session) -> dict[str, Any]:
-    return session_card(session, core.accounts.get(session.account_id), core.sessions.qr_policy(session))
+    listeners = core.sendapi_webhooks.listeners(session) if session.face == SENDAPI else own_listeners(session)
+    return session_card(session, core.accounts.get(session.account_id), core.sessions.qr_policy(session), listeners)
 
 
 class DashboardController(Controller):
@@ -150,8 +153,9 @@ class DashboardController(Controller):
 
     @get("/stream", opt=TOKEN_IN_QUERY)
     async def stream(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
-        """Every published event as it happens (`change`), every change of a fault rule (`fault`);
-        a `lost` event when the page fell behind."""
+        """Every published event as it happens (`change`), every change of a fault rule (`fault`),
+        word that the session cards changed otherwise (`sessions`); a `lost` event when the page
+        fell behind."""
         return ServerSentEvent(_events(feed_of(request)))
 
 

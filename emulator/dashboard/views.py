@@ -11,15 +11,16 @@ from emulator.domain.messages import Message
 from emulator.domain.reactions import Reaction
 from emulator.domain.sessions import QrPolicy, Session, Status, qr_png_data_url
 from emulator.faces import FACE_TITLES
-from emulator.faces.wasenderapi.responses import session_json
 from emulator.http.timestamps import iso
+from emulator.webhooks.filters import Listener
 
 MEDIA_KINDS = ("image", "video", "audio", "document", "sticker")
-WEBHOOK_SETTINGS = ("webhook_url", "webhook_enabled", "webhook_events")
 
 
-def session_card(session: Session, account: Account | None, qr_policy: QrPolicy) -> dict[str, Any]:
-    full = session_json(session)
+def session_card(
+    session: Session, account: Account | None, qr_policy: QrPolicy, listeners: list[Listener]
+) -> dict[str, Any]:
+    """`listeners`: every URL the session's events may go to, as its face delivers them."""
     qr_image = qr_png_data_url(session.qr_code) if session.status is Status.NEED_SCAN and session.qr_code else None
     return {
         "id": session.id,
@@ -27,9 +28,9 @@ def session_card(session: Session, account: Account | None, qr_policy: QrPolicy)
         "name": session.name,
         "phone_number": session.phone_number,
         "api": FACE_TITLES[session.face],
-        "status": full["status"],
+        "status": str(session.status),
         "plan": account.plan if account else None,
-        "webhook": {name: full[name] for name in WEBHOOK_SETTINGS},
+        "webhooks": [{"url": hook.url, "enabled": hook.active, "events": hook.events} for hook in listeners],
         "qr_code": session.qr_code if qr_image else None,
         "qr_image": qr_image,
         "qr_expires_at": iso(session.qr_expires_at) if qr_image and session.qr_expires_at else None,

@@ -7,6 +7,7 @@ logged and announced exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -56,7 +57,17 @@ class SessionService:
         self._bus = bus
         self._by_id: dict[int, Session] = {}
         self._by_key: dict[str, Session] = {}
+        self._watchers: list[Callable[[], None]] = []
         self._by_phone: dict[str, Session] = {}
+
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """`watcher` is told when sessions come, go or change settings; a status change is the
+        `session.status` event instead."""
+        self._watchers.append(watcher)
+
+    def _changed(self) -> None:
+        for watcher in self._watchers:
+            watcher()
 
     # Loading ------------------------------------------------------------------------------
 
@@ -69,6 +80,7 @@ class SessionService:
             self._remember(session)
             if session.status is Status.NEED_SCAN and session.qr_expires_at is not None:
                 self._arm_qr_timer(session, session.qr_expires_at - self._clock.now())
+        self._changed()
 
     def _remember(self, session: Session) -> None:
         self._by_id[session.id] = session
@@ -141,6 +153,7 @@ class SessionService:
         )
         session.id = await store.insert(self._db, session, store.LogEntry.of(session, "session_created", now))
         self._remember(session)
+        self._changed()
         return session
 
     def _unused_api_key(self) -> str:
@@ -155,6 +168,7 @@ class SessionService:
         self._remember(session)
         session.updated_at = self._clock.now()
         await store.save(self._db, session)
+        self._changed()
         return session
 
     async def delete(self, session: Session) -> None:
@@ -163,6 +177,7 @@ class SessionService:
         self._clock.cancel(_qr_timer_key(session))
         self._forget(session)
         await store.delete(self._db, session.id)
+        self._changed()
 
     async def regenerate_api_key(self, session: Session) -> str:
         self._by_key.pop(session.api_key, None)

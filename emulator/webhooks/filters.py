@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulator.domain.events import EVENT_ALIASES, Event
 from emulator.domain.sessions import Session
@@ -21,6 +21,22 @@ _CHAT_KIND_OF_SERVER = {"g.us": GROUP, "newsletter": CHANNEL, "broadcast": BROAD
 # Where each event's data names the chat it concerns, tried in this order.
 _NESTED = ("key", "messages", "message", "keys", "call")
 _ADDRESS_FIELDS = ("remoteJid", "jid", "from", "id")
+
+
+class Listener(NamedTuple):
+    """One URL a session's events may go to, and which of them it takes (None: the default set)."""
+
+    url: str
+    secret: str
+    active: bool
+    events: list[str] | None
+
+
+def own_listeners(session: Session) -> list[Listener]:
+    """The session's own webhook, as its settings hold it."""
+    if not session.webhook_url:
+        return []
+    return [Listener(session.webhook_url, session.webhook_secret, session.webhook_enabled, session.webhook_events)]
 
 
 def listening(session: Session) -> bool:

@@ -72,6 +72,45 @@ def test_each_card_names_the_api_its_session_belongs_to_and_how_its_qr_code_live
     assert (cards["w"]["qr_rotates"], cards["s"]["qr_rotates"]) == (True, False)
 
 
+def test_each_card_lists_every_url_its_sessions_events_go_to(client: TestClient) -> None:
+    settings = {"webhook_url": "https://example.com/wasender", "webhook_enabled": False, "webhook_events": ["messages.received"]}
+    assert client.put(f"/api/whatsapp-sessions/{CONNECTED_ID}", json=settings, headers=auth(PAT)).status_code == 200
+    sendapi, hooks = auth(SENDAPI_KEY), "/sendapi/v1/webhooks"
+    created = client.post("/sendapi/v1/whatsapp/sessions", json={"name": "s", "webhook_url": "https://example.com/own"}, headers=sendapi)
+    assert created.status_code == 201, created.text
+    assert client.post(hooks, json={"url": "https://example.com/all"}, headers=sendapi).status_code == 201
+    paused = client.post(hooks, json={"url": "https://example.com/paused", "events": ["message.read"]}, headers=sendapi)
+    client.put(f"{hooks}/{paused.json()['data']['id']}", json={"is_active": False}, headers=sendapi)
+    cards = {s["name"]: s for s in _data(client.get("/admin/dashboard/sessions"))}  # type: ignore[attr-defined]
+    assert cards["Demo connected"]["webhooks"] == [{"url": "https://example.com/wasender", "enabled": False, "events": ["messages.received"]}]
+    assert cards["Demo new"]["webhooks"] == []
+    # A SendAPI session's own URL takes every event; its account's webhooks follow, each as it is set.
+    assert cards["s"]["webhooks"] == [
+        {"url": "https://example.com/own", "enabled": True, "events": ["*"]},
+        {"url": "https://example.com/all", "enabled": True, "events": ["*"]},
+        {"url": "https://example.com/paused", "enabled": False, "events": ["message.read"]},
+    ]
+
+
+def test_the_feed_tells_the_page_when_sessions_or_where_their_events_go_change(client: TestClient) -> None:
+    stream = client.app.state.feed.open_stream()
+
+    def told() -> list[str | None]:
+        return [stream.get_nowait().event for _ in range(stream.qsize())]  # type: ignore[union-attr]
+
+    new = {"name": "n", "phone_number": "+15550108888", "account_protection": False, "log_messages": True}
+    made = _data(client.post("/api/whatsapp-sessions", json=new, headers=auth(PAT)))["id"]  # type: ignore[index]
+    assert told() == ["sessions"]
+    client.put(f"/api/whatsapp-sessions/{made}", json={"webhook_url": "https://example.com/h"}, headers=auth(PAT))
+    assert told() == ["sessions"]
+    client.post("/sendapi/v1/webhooks", json={"url": "https://example.com/a"}, headers=auth(SENDAPI_KEY))
+    assert told() == ["sessions"]
+    assert client.delete(f"/api/whatsapp-sessions/{made}", headers=auth(PAT)).status_code == 204
+    assert told() == ["sessions"]
+    client.post("/admin/reset")
+    assert "sessions" in told()
+
+
 def test_a_chat_comes_in_pages_newest_first(client: TestClient) -> None:
     sent = [_data(client.post(f"/admin/sessions/{CONNECTED_ID}/inbound", json={"from": CONTACT, "text": f"m{n}"})) for n in range(5)]
     ids = [m["msgId"] for m in sent]  # type: ignore[index]

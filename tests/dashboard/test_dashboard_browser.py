@@ -16,16 +16,18 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from wasenderapi import create_sync_wasender
+from wasenderapi.sessions import CreateWhatsAppSessionPayload
 
 from emulator.config import DEFAULT_FIXTURES
-from emulator.faces import WASEND
+from emulator.faces import SENDAPI, WASEND
 from tests.conftest import CONNECTED_ID, CONNECTED_KEY, DISCONNECTED_ID, PAT, LiveServer, auth
 from tests.dashboard.screens import LIVE_MS, admin, bubble, open_chat, open_dashboard, screenshot, session_card
 
 CONTACT = "+15557771111"
 CONTACT_CHAT = "15557771111@s.whatsapp.net"
 INBOX = "dashboard"
-WASEND_KEY = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"][WASEND]
+KEYS = json.loads(DEFAULT_FIXTURES.read_text())["accounts"][0]["keys"]
+WASEND_KEY, SENDAPI_KEY = KEYS[WASEND], KEYS[SENDAPI]
 
 
 @pytest.fixture
@@ -75,6 +77,31 @@ def test_pairing_a_session_by_its_qr_code_shows_live(page: Page, server: LiveSer
     # A change made elsewhere shows up too.
     admin(server, "POST", f"/sessions/{DISCONNECTED_ID}/status", json={"status": "logged_out"})
     expect(card.locator(".status")).to_contain_text("logged out", timeout=LIVE_MS)
+
+
+def test_sessions_made_and_webhooks_set_elsewhere_show_live(page: Page, server: LiveServer) -> None:
+    open_dashboard(page, server)
+    expect(session_card(page, CONNECTED_ID).locator("dl")).to_contain_text("Webhooksnone")
+    sdk = create_sync_wasender(api_key=CONNECTED_KEY, personal_access_token=PAT, base_url=server.api_url)
+    made = sdk.create_whatsapp_session(
+        CreateWhatsAppSessionPayload(name="Made by the SDK", phone_number="+15550109999", account_protection=False, log_messages=True)
+    )
+    expect(session_card(page, made.response.data.id).locator("h2")).to_contain_text("Made by the SDK", timeout=LIVE_MS)
+
+    settings = {"webhook_url": "https://example.com/hook", "webhook_enabled": True, "webhook_events": ["messages.received"]}
+    httpx.put(f"{server.api_url}/whatsapp-sessions/{CONNECTED_ID}", json=settings, headers=auth(PAT)).raise_for_status()
+    expect(session_card(page, CONNECTED_ID).locator("dd").last).to_have_text(
+        "on: https://example.com/hook (messages.received)", timeout=LIVE_MS
+    )
+
+    # A SendAPI account webhook is every SendAPI session's, on each of their cards.
+    sendapi = f"{server.url}/sendapi/v1"
+    shop = httpx.post(f"{sendapi}/whatsapp/sessions", json={"name": "Shop"}, headers=auth(SENDAPI_KEY)).json()
+    card = session_card(page, shop["numeric_id"])
+    expect(card.locator("dl")).to_contain_text("Webhooksnone", timeout=LIVE_MS)
+    hook = {"url": "https://example.com/orders", "events": ["message.*"]}
+    httpx.post(f"{sendapi}/webhooks", json=hook, headers=auth(SENDAPI_KEY)).raise_for_status()
+    expect(card.locator("dd").last).to_have_text("on: https://example.com/orders (message.*)", timeout=LIVE_MS)
 
 
 def test_a_chat_follows_the_contact_the_sdk_and_the_clock(page: Page, server: LiveServer) -> None:

@@ -143,9 +143,9 @@ function sessionAction(session, label, run) {
 function renderSessions() {
   const cards = state.sessions.map((s) => {
     const forced = (status) => () => api(`/admin/sessions/${s.id}/status`, { method: "POST", body: { status } });
-    const webhook = s.webhook.webhook_url
-      ? `${s.webhook.webhook_enabled ? "on" : "off"}: ${s.webhook.webhook_url}` + (s.webhook.webhook_events ? ` (${s.webhook.webhook_events.join(", ")})` : "")
-      : "none";
+    const webhooks = s.webhooks.length
+      ? s.webhooks.map((w) => el("div", { text: `${w.enabled ? "on" : "off"}: ${w.url}` + (w.events ? ` (${w.events.join(", ")})` : "") }))
+      : ["none"];
     return el("article", { class: "card", "data-session": s.id, "aria-label": `Session ${s.id} ${s.name}` },
       el("h2", {}, `${s.name} `, el("small", { text: `#${s.id}` })),
       el("p", { class: "status status-" + s.status, "data-status": s.status }, "Status: ", el("b", { text: s.status.replace("_", " ") })),
@@ -153,7 +153,7 @@ function renderSessions() {
         el("dt", { text: "Phone" }), el("dd", { text: s.phone_number }),
         el("dt", { text: "API" }), el("dd", { text: s.api }),
         el("dt", { text: "Account" }), el("dd", { text: `${s.account_id} (${s.plan || "?"} plan)` }),
-        el("dt", { text: "Webhook" }), el("dd", { text: webhook })),
+        el("dt", { text: "Webhooks" }), el("dd", {}, ...webhooks)),
       s.qr_image && el("figure", { class: "qr" },
         el("img", { src: s.qr_image, alt: `QR code to pair session ${s.id}`, width: 180, height: 180 }),
         el("figcaption", { text: `${s.qr_rotates ? "Rotates" : "Expires"} at ${shortTime(s.qr_expires_at)} (clock time)` })),
@@ -640,6 +640,7 @@ function follow() {
   });
   stream.addEventListener("change", (message) => onChange(JSON.parse(message.data)));
   stream.addEventListener("fault", (message) => onFault(JSON.parse(message.data)));
+  stream.addEventListener("sessions", refreshSessionsSoon);
   stream.addEventListener("lost", () => { refreshSessionsSoon(); refreshOpenChat(); refreshFaults().catch(report); });
   stream.onerror = () => { $("live").textContent = "reconnecting…"; $("live").className = "live off"; };
 }

@@ -29,6 +29,7 @@ from emulator.ids import IdGenerator
 from emulator.store import sendapi_webhooks as store
 from emulator.store.database import Database
 from emulator.webhooks.dispatcher import WebhookDispatcher
+from emulator.webhooks.filters import Listener
 
 SIGNATURE_HEADER = "X-SendAPI-Signature"
 MESSAGE_EVENTS = ("message.received", "message.sent", "message.delivered", "message.read", "message.failed")
@@ -83,6 +84,15 @@ class SendApiWebhooks:
         self._db, self._clock, self._ids = db, clock, ids
         self._sessions, self._messages, self._dispatcher = sessions, messages, dispatcher
         self._hooks: dict[int, AccountWebhook] = {}
+        self._watchers: list[Callable[[], None]] = []
+
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """`watcher` is told when an account webhook comes, goes or changes."""
+        self._watchers.append(watcher)
+
+    def _changed(self) -> None:
+        for watcher in self._watchers:
+            watcher()
 
     async def load(self) -> None:
         self._hooks = {hook.id: hook for hook in await store.load_all(self._db, AccountWebhook)}
@@ -102,6 +112,7 @@ class SendApiWebhooks:
         hook = AccountWebhook(account_id=account_id, url=url, events=events, secret=secret, created_at=now, updated_at=now)
         hook.id = await store.insert(self._db, hook)
         self._hooks[hook.id] = hook
+        self._changed()
         return hook
 
     async def update(self, hook: AccountWebhook, changes: dict[str, Any]) -> AccountWebhook:
@@ -109,11 +120,13 @@ class SendApiWebhooks:
             setattr(hook, name, value)
         hook.updated_at = self._clock.now()
         await store.save(self._db, hook)
+        self._changed()
         return hook
 
     async def delete(self, hook: AccountWebhook) -> None:
         self._hooks.pop(hook.id, None)
         await store.delete(self._db, hook.id)
+        self._changed()
 
     # Delivery -------------------------------------------------------------------------------
 
@@ -132,12 +145,15 @@ class SendApiWebhooks:
         for url, secret in self._targets(session, name):
             self._dispatcher.deliver(session.id, name, url, signature(secret, body), body, event.id, SIGNATURE_HEADER)
 
+    def listeners(self, session: Session) -> list[Listener]:
+        """Where a SendAPI session's events go: its own webhook_url takes every event, whatever the
+        WasenderAPI switch says; then each webhook of its account, as that webhook is set."""
+        own = [Listener(session.webhook_url, session.webhook_secret, True, ["*"])] if session.webhook_url else []
+        return own + [Listener(h.url, h.secret, h.is_active, h.events) for h in self.of_account(session.account_id)]
+
     def _targets(self, session: Session, name: str) -> list[tuple[str, str]]:
-        targets = [(session.webhook_url, session.webhook_secret)] if session.webhook_url else []
-        for hook in self.of_account(session.account_id):
-            if hook.is_active and wants(hook.events, name):
-                targets.append((hook.url, hook.secret))
-        return targets
+        return [(url, secret) for url, secret, active, events in self.listeners(session)
+                if active and wants(events or [], name)]  # fmt: skip
 
     def _translate(self, event: Event, session: Session) -> tuple[str, dict[str, Any]] | None:
         assert event.message_id is not None
