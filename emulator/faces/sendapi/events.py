@@ -137,23 +137,23 @@ class SendApiWebhooks:
         session = self._sessions.get(event.session_id)
         if session is None or session.face != SENDAPI:
             return
+        listeners = [listener for listener in self.listeners(session) if listener.active]
+        if not listeners:  # most sessions: nothing to translate the event for
+            return
         translated = self._translate(event, session)
         if translated is None:
             return
         name, data = translated
         body = _encode({"event": name, "timestamp": iso(event.timestamp), "data": data})
-        for url, secret in self._targets(session, name):
-            self._dispatcher.deliver(session.id, name, url, signature(secret, body), body, event.id, SIGNATURE_HEADER)
+        for url, secret, _, events in listeners:
+            if wants(events or [], name):
+                self._dispatcher.deliver(session.id, name, url, signature(secret, body), body, event.id, SIGNATURE_HEADER)
 
     def listeners(self, session: Session) -> list[Listener]:
         """Where a SendAPI session's events go: its own webhook_url takes every event, whatever the
         WasenderAPI switch says; then each webhook of its account, as that webhook is set."""
         own = [Listener(session.webhook_url, session.webhook_secret, True, ["*"])] if session.webhook_url else []
         return own + [Listener(h.url, h.secret, h.is_active, h.events) for h in self.of_account(session.account_id)]
-
-    def _targets(self, session: Session, name: str) -> list[tuple[str, str]]:
-        return [(url, secret) for url, secret, active, events in self.listeners(session)
-                if active and wants(events or [], name)]  # fmt: skip
 
     def _translate(self, event: Event, session: Session) -> tuple[str, dict[str, Any]] | None:
         assert event.message_id is not None

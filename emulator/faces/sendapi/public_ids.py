@@ -7,6 +7,7 @@ decodes without a lookup, and the derived part refuses made-up ids.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -26,6 +27,9 @@ def _base32(number: int, width: int) -> str:
     return "".join(reversed(chars))
 
 
+# A record is named again and again (a session in each of its answers, a message in each of its
+# status webhooks), and hashing is most of the cost of a name.
+@functools.lru_cache(maxsize=4096)
 def public_id(prefix: str, integer_id: int) -> str:
     # The first character stays below 8, as a ULID's does.
     head = int.from_bytes(hashlib.sha256(f"{prefix}{integer_id}".encode()).digest()[:7]) >> 6
